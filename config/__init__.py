@@ -1,0 +1,62 @@
+"""Configuration classes, chosen by ``EIC_CONFIG``; secrets and the database come from the environment."""
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET = "development-only-secret-do-not-deploy"
+
+
+def database_url(url: str | None) -> str:
+    """Return a SQLAlchemy URL; ``postgresql://`` URLs are pointed at psycopg 3."""
+    if not url:
+        return f"sqlite:///{BASE_DIR / 'instance' / 'eic.db'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Pitfall 9: a therapist writing for over an hour must not lose the text to an expired token;
+    # the token is bound to the session instead, which ends on logout or idle timeout.
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=0)
+    EIC_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("EIC_IDLE_MINUTES", "60")))
+    EIC_ABSOLUTE_TIMEOUT = timedelta(hours=int(os.environ.get("EIC_ABSOLUTE_HOURS", "12")))
+    BABEL_DEFAULT_LOCALE = "kk"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Almaty"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "eic" / "translations")
+    EIC_LANGUAGES = ("kk", "ru", "en")
+    EIC_PAGE_SIZE = 25
+    TESTING = False
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = os.environ.get("SECRET_KEY", "testing-secret")
+    WTF_CSRF_ENABLED = False
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,58 @@
+"""The EIC platform: the application factory."""
+import importlib
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import CONFIGS, DEFAULT_SECRET
+
+from .extensions import babel, csrf, db, login_manager, migrate
+
+# Order matters only for readability: each domain's init_app registers its blueprints, CLI and models.
+DOMAINS = ("core", "accounts", "centers", "notifications", "referrals", "intake", "therapy", "capacity", "demo")
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    config_name = config_name or os.environ.get("EIC_CONFIG", "development")
+    if config_name not in CONFIGS:
+        raise RuntimeError(f"EIC_CONFIG must be one of {', '.join(CONFIGS)}, not {config_name!r}")
+    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    app.config.from_object(CONFIGS[config_name])
+    app.config.update(overrides)
+    if config_name == "production" and app.config["SECRET_KEY"] in (DEFAULT_SECRET, "", None):
+        raise RuntimeError("SECRET_KEY must be set in production")
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+                     render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    from .core.i18n import select_locale, select_timezone
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+    @app.context_processor
+    def inject_locale():
+        from flask_babel import get_locale
+
+        return {"current_locale": str(get_locale() or "kk")}
+
+    for name in DOMAINS:
+        module = importlib.import_module(f"eic.{name}")
+        if hasattr(module, "init_app"):
+            module.init_app(app)
+    _import_models()
+    return app
+
+
+def _import_models():
+    """Import every domain's models so that the metadata (and Alembic) sees all tables."""
+    for name in DOMAINS:
+        try:
+            importlib.import_module(f"eic.{name}.models")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"eic.{name}.models":
+                raise

@@ -1,0 +1,31 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from eic.core.roles import ROLE_LABELS, Role
+
+REQUIRED = _l("This field is required.")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED)])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
+    new = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED), Length(min=10, max=200)])
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Email(_l("Enter a valid e-mail address."))])
+    full_name = StringField(_l("Full name"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    role = SelectField(_l("Role"), choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED)])
+    center = SelectField(_l("Center"), coerce=int, validators=[Optional()])
+    polyclinic = SelectField(_l("Polyclinic"), coerce=int, validators=[Optional()])
+    discipline = SelectField(_l("Discipline"), coerce=int, validators=[Optional()])
+    languages = StringField(_l("Working languages"), validators=[Optional(), Length(max=20)],
+                            description=_l("Comma-separated: kk, ru, en"))
+    caseload_limit = IntegerField(_l("Caseload limit"), validators=[Optional(), NumberRange(min=0, max=500)])

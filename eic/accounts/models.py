@@ -1,0 +1,83 @@
+"""Users and their API tokens."""
+import secrets
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eic.core.roles import Role
+from eic.core.timeutil import UTCDateTime, utc_now
+from eic.extensions import db
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(db.Enum(Role, native_enum=False, length=20,
+                                               values_callable=lambda e: [m.value for m in e]))
+    # Centre staff belong to one center; a pediatrician to one polyclinic (tables of eic.centers).
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"), index=True)
+    polyclinic_id: Mapped[int | None] = mapped_column(ForeignKey("polyclinics.id"), index=True)
+    discipline_id: Mapped[int | None] = mapped_column(ForeignKey("disciplines.id"))
+    # Languages a specialist works in, e.g. "kk,ru".
+    languages: Mapped[str] = mapped_column(String(20), default="")
+    caseload_limit: Mapped[int | None]
+    locale: Mapped[str | None] = mapped_column(String(5))
+    is_active_account: Mapped[bool] = mapped_column("is_active", default=True)
+    # Part of get_id(): rotating it ends every copy of the session cookie (PITFALLS 7).
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
+
+    center = relationship("Center", lazy="joined")
+    polyclinic = relationship("Polyclinic", lazy="joined")
+    discipline = relationship("Discipline", lazy="joined")
+
+    def get_id(self):
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self):
+        return self.is_active_account
+
+    @property
+    def role_label(self):
+        return self.role.label
+
+    @property
+    def language_list(self) -> list[str]:
+        return [lang for lang in self.languages.split(",") if lang]
+
+    @property
+    def effective_caseload_limit(self) -> int:
+        if self.caseload_limit is not None:
+            return self.caseload_limit
+        return self.discipline.default_caseload_limit if self.discipline else 0
+
+    def rotate_session(self):
+        self.session_token = new_session_token()
+
+    def __repr__(self):
+        return f"<User {self.email} {self.role.value}>"
+
+
+class ApiToken(db.Model):
+    """A bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
+    last_used_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[object | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User")

@@ -1,0 +1,144 @@
+"""Accounts: creating users, checking passwords, sessions and API tokens."""
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from eic.core.errors import ValidationFailed
+from eic.core.roles import CENTER_ROLES, Role
+from eic.core.timeutil import utc_now
+from eic.extensions import db
+
+from .models import ApiToken, User
+
+# argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile), above OWASP's minimum (PITFALLS 15).
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 10
+# A real hash to verify against when the e-mail is unknown, so timing does not reveal accounts.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def check_password_rules(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(fields={"password": [
+            _l("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)]})
+
+
+def create_user(*, email, full_name, role, password, center=None, polyclinic=None, discipline=None,
+                languages="", caseload_limit=None, locale=None, actor=None, hashed_password=None) -> User:
+    """Create a user. Centre roles need a center, pediatricians a polyclinic, specialists a discipline.
+
+    ``hashed_password`` (a hash made by ``hash_password``) spares bulk loaders one argon2 run per user.
+
+    Raises ValidationFailed on a taken e-mail, a weak password or a missing affiliation.
+    """
+    role = Role(role)
+    email = normalise_email(email)
+    errors = {}
+    if "@" not in email:
+        errors["email"] = [_l("Enter a valid e-mail address.")]
+    elif db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
+        errors["email"] = [_l("A user with this e-mail already exists.")]
+    if role in CENTER_ROLES and center is None:
+        errors["center"] = [_l("Centre staff must belong to a center.")]
+    if role is Role.PEDIATRICIAN and polyclinic is None:
+        errors["polyclinic"] = [_l("A pediatrician must belong to a polyclinic.")]
+    if role is Role.SPECIALIST and discipline is None:
+        errors["discipline"] = [_l("A specialist must have a discipline.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    if hashed_password is None:
+        check_password_rules(password)
+    user = User(
+        email=email, full_name=full_name.strip(), role=role,
+        password_hash=hashed_password or hash_password(password),
+        center=center if role in CENTER_ROLES else None,
+        polyclinic=polyclinic if role is Role.PEDIATRICIAN else None,
+        discipline=discipline if role is Role.SPECIALIST else None,
+        languages=languages, caseload_limit=caseload_limit, locale=locale,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None. Rehashes outdated hashes."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        try:
+            _hasher.verify(_DUMMY_HASH, password or "")
+        except VerificationError:
+            pass
+        return None
+    try:
+        _hasher.verify(user.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return None
+    if not user.is_active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    """Change a password; every other session of the user ends. Raises ValidationFailed."""
+    try:
+        _hasher.verify(user.password_hash, current or "")
+    except (VerificationError, InvalidHashError):
+        raise ValidationFailed(fields={"current": [_l("The current password is wrong.")]})
+    check_password_rules(new)
+    user.password_hash = hash_password(new)
+    user.rotate_session()
+
+
+def end_sessions(user: User) -> None:
+    """Log the user out everywhere."""
+    user.rotate_session()
+
+
+def set_active(user: User, *, is_active: bool, actor) -> None:
+    user.is_active_account = is_active
+    user.rotate_session()
+    if not is_active:
+        for token in user_tokens(user):
+            token.revoked_at = token.revoked_at or utc_now()
+
+
+def user_tokens(user: User):
+    return db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).all()
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User) -> str:
+    """Create an API token and return it; only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, token_hash=_digest(token)))
+    db.session.flush()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user behind a bearer token, or None."""
+    if not token:
+        return None
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None or row.revoked_at is not None or not row.user.is_active:
+        return None
+    row.last_used_at = utc_now()
+    return row.user

@@ -1,0 +1,135 @@
+"""Login, logout, password change, and user administration."""
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from eic.core.auth import role_required
+from eic.core.errors import ValidationFailed
+from eic.core.pagination import paginate
+from eic.core.roles import Role
+from eic.core.timeutil import utc_now
+from eic.extensions import db, login_manager
+
+from . import services
+from .forms import LoginForm, PasswordForm, UserForm
+from .models import User
+
+bp = Blueprint("accounts", __name__, template_folder="templates")
+
+login_manager.login_view = "accounts.login"
+login_manager.login_message = None
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    """Load by "<id>:<session token>"; a rotated token or deactivated account ends the session."""
+    raw_id, _sep, token = (user_id or "").partition(":")
+    if not raw_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or not user.is_active or user.session_token != token:
+        return None
+    return user
+
+
+def _safe_next(target):
+    return target if target and target.startswith("/") and not target.startswith("//") else None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            flash(_("Wrong e-mail or password."), "error")
+        else:
+            lang = session.get("lang")
+            session.clear()
+            login_user(user)
+            session["login_at"] = session["last_seen"] = utc_now().timestamp()
+            if lang and not user.locale:
+                user.locale = lang
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")) or url_for("core.index"))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    services.end_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, current=form.current.data, new=form.new.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            form.current.errors = [str(m) for m in exc.fields.get("current", [])]
+            form.new.errors = [str(m) for m in exc.fields.get("password", [])]
+        else:
+            db.session.commit()
+            login_user(current_user)
+            flash(_("Your password has been changed. Other sessions have ended."), "success")
+            return redirect(url_for("core.index"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/admin/users")
+@role_required(Role.ADMIN)
+def users():
+    pagination = paginate(select(User).order_by(User.role, User.email))
+    return render_template("accounts/users.html", pagination=pagination)
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def create_user():
+    from eic.centers.forms import fill_affiliation_choices
+
+    form = UserForm()
+    fill_affiliation_choices(form)
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(actor=current_user, **form_affiliations(form))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            for name, messages in exc.fields.items():
+                getattr(form, name).errors = [str(m) for m in messages]
+        else:
+            db.session.commit()
+            flash(_("User %(email)s created.", email=user.email), "success")
+            return redirect(url_for("accounts.users"))
+    return render_template("accounts/user_form.html", form=form)
+
+
+def form_affiliations(form):
+    from eic.centers.queries import affiliation_objects
+
+    data = {k: form[k].data for k in ("email", "full_name", "role", "password", "caseload_limit")}
+    data["languages"] = ",".join(x.strip() for x in (form.languages.data or "").split(",") if x.strip())
+    data.update(affiliation_objects(form.center.data, form.polyclinic.data, form.discipline.data))
+    return data
+
+
+@bp.route("/admin/users/<int:user_id>/active", methods=["POST"])
+@role_required(Role.ADMIN)
+def toggle_active(user_id):
+    user = db.get_or_404(User, user_id)
+    services.set_active(user, is_active=not user.is_active, actor=current_user)
+    db.session.commit()
+    flash(_("Account updated."), "success")
+    return redirect(url_for("accounts.users"))

@@ -1,0 +1,1 @@
+"""Targets, utilisation, forecasts and snapshots (issue 4 builds this domain)."""

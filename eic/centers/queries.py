@@ -1,0 +1,81 @@
+"""Reads of reference data."""
+from sqlalchemy import select
+
+from eic.extensions import db
+
+from .models import Center, Discipline, Icd10Category, Polyclinic, Region, RiskFactor
+
+
+def centers(*, active_only=True):
+    stmt = select(Center).order_by(Center.code)
+    if active_only:
+        stmt = stmt.where(Center.is_active.is_(True))
+    return db.session.scalars(stmt).all()
+
+
+def center_by_code(code: str | None) -> Center | None:
+    if not code:
+        return None
+    return db.session.scalar(select(Center).where(Center.code == code.strip().lower()))
+
+
+def center_for_region(region_id: int | None) -> Center | None:
+    """The (first active) center of a region, the default target of a referral."""
+    if region_id is None:
+        return None
+    return db.session.scalar(select(Center).where(Center.region_id == region_id, Center.is_active.is_(True))
+                             .order_by(Center.id))
+
+
+def regions():
+    return db.session.scalars(select(Region).order_by(Region.iso_code)).all()
+
+
+def region_by_iso(iso: str | None) -> Region | None:
+    return db.session.scalar(select(Region).where(Region.iso_code == (iso or "").strip().upper()))
+
+
+def disciplines():
+    return db.session.scalars(select(Discipline).order_by(Discipline.id)).all()
+
+
+def discipline_by_code(code: str) -> Discipline | None:
+    return db.session.scalar(select(Discipline).where(Discipline.code == code))
+
+
+def polyclinics():
+    return db.session.scalars(select(Polyclinic).order_by(Polyclinic.name)).all()
+
+
+def polyclinic_by_name(name: str, *, create_in: Region | None = None) -> Polyclinic | None:
+    """A polyclinic by exact name; created in ``create_in`` region when missing and a region is given."""
+    row = db.session.scalar(select(Polyclinic).where(Polyclinic.name == name.strip()))
+    if row is None and create_in is not None:
+        row = Polyclinic(name=name.strip(), region=create_in)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def risk_factors():
+    return db.session.scalars(select(RiskFactor).order_by(RiskFactor.id)).all()
+
+
+def risk_factor_codes() -> set[str]:
+    return set(db.session.scalars(select(RiskFactor.code)))
+
+
+def eligible_icd10_categories() -> set[str]:
+    return set(db.session.scalars(select(Icd10Category.category)))
+
+
+def icd10_categories():
+    return db.session.scalars(select(Icd10Category).order_by(Icd10Category.category)).all()
+
+
+def affiliation_objects(center_id, polyclinic_id, discipline_id) -> dict:
+    return {
+        "center": db.session.get(Center, center_id) if center_id else None,
+        "polyclinic": db.session.get(Polyclinic, polyclinic_id) if polyclinic_id else None,
+        "discipline": db.session.get(Discipline, discipline_id) if discipline_id else None,
+    }

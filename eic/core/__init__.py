@@ -1,0 +1,9 @@
+"""Domain-free helpers: errors, auth decorators, i18n, time, pagination, base templates."""
+
+
+def init_app(app):
+    from . import i18n, views
+
+    i18n.init_app(app)
+    app.register_blueprint(views.bp)
+    views.register_error_handlers(app)

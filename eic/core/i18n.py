@@ -1,0 +1,41 @@
+"""Language choice and locale-aware formatting for pages."""
+from flask import current_app, request, session
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_login import current_user
+
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+
+def select_locale() -> str:
+    """The user's saved choice, then the session's, then Accept-Language among kk/ru/en, then Kazakh."""
+    languages = current_app.config["EIC_LANGUAGES"]
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    for choice in (user_locale, session.get("lang")):
+        if choice in languages:
+            return choice
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return "Asia/Almaty"
+
+
+def localized(obj, field: str, locale: str | None = None) -> str:
+    """Pick ``<field>_<locale>`` from a reference row, falling back to Russian, then English."""
+    from flask_babel import get_locale
+
+    locale = locale or str(get_locale() or "kk")
+    for lang in (locale, "ru", "en", "kk"):
+        value = getattr(obj, f"{field}_{lang}", None)
+        if value:
+            return value
+    return ""
+
+
+def init_app(app):
+    app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["datetime"] = lambda d, fmt="medium": format_datetime(d, fmt) if d else ""
+    app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else ""
+    app.jinja_env.globals["localized"] = localized
+    app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    app.jinja_env.add_extension("jinja2.ext.i18n")

@@ -1,0 +1,106 @@
+"""The home redirect, the language switcher, health, the OpenAPI document and error pages."""
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from eic.extensions import csrf, db
+
+from .api import api_http_error, is_api_request, openapi_document
+from .roles import Role
+from .timeutil import utc_now
+
+bp = Blueprint("core", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static/core")
+
+HOME_ENDPOINTS = {
+    Role.PEDIATRICIAN: "referrals.mine",
+    Role.COORDINATOR: "intake.queue",
+    Role.SPECIALIST: "intake.caseload",
+    Role.FOUNDATION: "centers.index",
+    Role.MINISTRY: "centers.index",
+    Role.ADMIN: "accounts.users",
+}
+
+
+@bp.route("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login"))
+    return redirect(url_for(HOME_ENDPOINTS[current_user.role]))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    lang = request.form.get("lang")
+    if lang in current_app.config["EIC_LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.locale = lang
+            db.session.commit()
+    target = request.form.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("core.index")
+    return redirect(target)
+
+
+@bp.route("/healthz")
+def healthz():
+    db.session.execute(db.text("SELECT 1"))
+    return {"status": "ok"}
+
+
+@bp.route("/api/v1/openapi.json")
+@csrf.exempt
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.before_app_request
+def enforce_session_timeouts():
+    """Idle and absolute session limits of our own (Flask-Login's 'strong' mode does not cover them)."""
+    if is_api_request() or not current_user.is_authenticated:
+        return None
+    now = utc_now().timestamp()
+    idle = current_app.config["EIC_IDLE_TIMEOUT"].total_seconds()
+    absolute = current_app.config["EIC_ABSOLUTE_TIMEOUT"].total_seconds()
+    last_seen = session.get("last_seen", now)
+    login_at = session.get("login_at", now)
+    if now - last_seen > idle or now - login_at > absolute:
+        logout_user()
+        session.clear()
+        flash(_("Your session has ended. Please log in again."), "warning")
+        return redirect(url_for("accounts.login", next=request.path))
+    session["last_seen"] = now
+    session.setdefault("login_at", now)
+    return None
+
+
+def register_error_handlers(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        flash(_("The form had expired. Please send it again."), "warning")
+        return render_template("core/error.html", status=400, message=_("The form had expired.")), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        if is_api_request():
+            return api_http_error(exc)
+        messages = {
+            403: _("You do not have permission to see this page."),
+            404: _("Page not found."),
+            405: _("This method is not allowed here."),
+            413: _("The file or form is too large."),
+        }
+        message = messages.get(exc.code, _("Something went wrong."))
+        return render_template("core/error.html", status=exc.code, message=message), exc.code
+
+    @app.errorhandler(500)
+    def server_error(exc):
+        db.session.rollback()
+        if is_api_request():
+            from .api import api_error
+
+            return api_error(500, _("An internal error occurred."), code="internal_error")
+        return render_template("core/error.html", status=500, message=_("Something went wrong.")), 500

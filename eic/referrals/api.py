@@ -1,0 +1,159 @@
+"""``/api/v1/referrals``: create, read, list and move referrals."""
+from flask import Blueprint, current_app, g, jsonify, request
+from flask_babel import gettext as _
+
+from eic.accounts.api_auth import token_required
+from eic.core.api import API_PREFIX, api_error, json_body
+from eic.core.errors import DomainError
+from eic.core.pagination import page_arg, paginate
+from eic.core.roles import CHILD_DATA_ROLES, Role
+from eic.extensions import csrf, db
+
+from . import queries, services
+from .schemas import referral_json
+
+bp = Blueprint("referrals_api", __name__, url_prefix=API_PREFIX)
+csrf.exempt(bp)
+
+
+def domain_error(exc: DomainError):
+    db.session.rollback()
+    return api_error(exc.status, exc.message, code=exc.code, fields=exc.fields, **exc.extra)
+
+
+@bp.route("/referrals", methods=["POST"])
+@token_required(Role.PEDIATRICIAN)
+def create():
+    """Submit a referral.
+    ---
+    post:
+      summary: Submit a referral (pediatricians)
+      security: [{bearer: []}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: ReferralCreate
+      responses:
+        201:
+          description: The stored referral, with warnings
+          content:
+            application/json:
+              schema: Referral
+        401: {$ref: '#/components/responses/Error401'}
+        403: {$ref: '#/components/responses/Error403'}
+        409:
+          description: "duplicate_referral: the child has an open referral (existing_id when visible)"
+          content:
+            application/json:
+              schema: ErrorSchema
+        422: {$ref: '#/components/responses/Error422'}
+    """
+    data = json_body()
+    try:
+        referral = services.submit_referral(data, actor=g.api_user, confirm_warnings=True)
+    except DomainError as exc:
+        return domain_error(exc)
+    body = referral_json(referral, referral.warnings)
+    db.session.commit()
+    return jsonify(body), 201
+
+
+@bp.route("/referrals/<int:referral_id>")
+@token_required(*CHILD_DATA_ROLES)
+def read(referral_id):
+    """Read one referral.
+    ---
+    get:
+      summary: Read a referral in your scope
+      security: [{bearer: []}]
+      parameters:
+        - {in: path, name: referral_id, required: true, schema: {type: integer}}
+      responses:
+        200:
+          description: The referral
+          content:
+            application/json:
+              schema: Referral
+        401: {$ref: '#/components/responses/Error401'}
+        403: {$ref: '#/components/responses/Error403'}
+        404: {$ref: '#/components/responses/Error404'}
+    """
+    referral = queries.visible_referral(g.api_user, referral_id)
+    if referral is None:
+        return api_error(404, _("Not found."))
+    body = referral_json(referral)
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.route("/referrals")
+@token_required(*CHILD_DATA_ROLES)
+def list_referrals():
+    """List referrals in your scope.
+    ---
+    get:
+      summary: List referrals you may see, newest first
+      security: [{bearer: []}]
+      parameters:
+        - {in: query, name: status, schema: {type: string}}
+        - {in: query, name: page, schema: {type: integer, minimum: 1}}
+      responses:
+        200:
+          description: One page of referrals
+          content:
+            application/json:
+              schema: ReferralPage
+        401: {$ref: '#/components/responses/Error401'}
+        403: {$ref: '#/components/responses/Error403'}
+    """
+    pagination = paginate(queries.referral_list(g.api_user, status=request.args.get("status")), page=page_arg())
+    body = {"items": [referral_json(r) for r in pagination.items], "page": pagination.page,
+            "pages": pagination.pages, "per_page": current_app.config["EIC_PAGE_SIZE"], "total": pagination.total}
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.route("/referrals/<int:referral_id>/transitions", methods=["POST"])
+@token_required(*CHILD_DATA_ROLES)
+def transition(referral_id):
+    """Apply a status transition.
+    ---
+    post:
+      summary: Accept, decline, redirect, withdraw or close a referral
+      security: [{bearer: []}]
+      parameters:
+        - {in: path, name: referral_id, required: true, schema: {type: integer}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: Transition
+      responses:
+        200:
+          description: The referral after the transition (a redirect names the new one in redirected_to_id)
+          content:
+            application/json:
+              schema: Referral
+        401: {$ref: '#/components/responses/Error401'}
+        403: {$ref: '#/components/responses/Error403'}
+        404: {$ref: '#/components/responses/Error404'}
+        409: {$ref: '#/components/responses/Error409'}
+        422: {$ref: '#/components/responses/Error422'}
+    """
+    referral = queries.visible_referral(g.api_user, referral_id)
+    if referral is None:
+        return api_error(404, _("Not found."))
+    data = json_body()
+    target = str(data.get("to") or "")
+    if target in ("waitlisted", "enrolled"):
+        return api_error(409, _("Enrolment and the waitlist follow from assigning a team at the center."),
+                         code="invalid_transition")
+    try:
+        services.transition(referral, to=target, actor=g.api_user, reason=str(data.get("reason") or ""),
+                            reason_code=data.get("reason_code"), center_code=data.get("center_code"))
+    except DomainError as exc:
+        return domain_error(exc)
+    body = referral_json(referral)
+    db.session.commit()
+    return jsonify(body)

@@ -1,0 +1,341 @@
+"""Submitting referrals and moving them through their statuses."""
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from eic.centers import queries as center_queries
+from eic.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
+from eic.core.roles import Role
+from eic.core.timeutil import almaty_today
+from eic.extensions import db
+from eic.notifications.services import notify
+
+from . import permissions
+from .models import Caregiver, Child, Referral, ReferralDiagnosis, ReferralRiskFactor, StatusChange
+from .status import NOTIFY_REFERRER, REASON_REQUIRED, STATUS_LABELS, DeclineReason, Status, allowed
+from .validation import (LANGUAGES, RELATIONS, SEXES, Errors, age_error, icd10_error, iin_encoded,
+                         iin_error, normalise_icd10, normalise_iin, normalise_phone, parse_date, parse_int,
+                         text)
+
+
+class DuplicateReferral(Conflict):
+    code = "duplicate_referral"
+    default_message = _l("This child already has an open referral.")
+
+
+class NeedsConfirmation(ValidationFailed):
+    """The content is valid but has warnings a person must confirm (the form; the API never blocks)."""
+
+    code = "needs_confirmation"
+    default_message = _l("Please check the warnings and confirm.")
+
+
+@dataclass
+class CleanReferral:
+    child: dict
+    caregiver: dict
+    center: object
+    icd10: list
+    risk_factors: list
+    notes: str
+    consent_given_by: str
+    consent_given_on: date
+    warnings: list = field(default_factory=list)
+
+
+def _section(data, key):
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def validate_referral(data: dict, *, actor, today: date) -> CleanReferral:
+    """Check a submission in the API's shape; raise ValidationFailed with every field's messages at once."""
+    errors = Errors()
+    raw_child, raw_carer = _section(data, "child"), _section(data, "caregiver")
+    child = {}
+    iin = normalise_iin(raw_child.get("iin"))
+    if not iin:
+        errors.add("child.iin", _l("This field is required."))
+    elif (message := iin_error(iin)) is not None:
+        errors.add("child.iin", message)
+    child["iin"] = iin
+    child["last_name"] = text(raw_child, "last_name", errors, "child.", max_len=100)
+    child["first_name"] = text(raw_child, "first_name", errors, "child.", max_len=100)
+    child["patronymic"] = text(raw_child, "patronymic", errors, "child.", required=False, max_len=100)
+    child["address"] = text(raw_child, "address", errors, "child.", max_len=300)
+    child["district"] = text(raw_child, "district", errors, "child.", required=False, max_len=120)
+    born = parse_date(raw_child.get("birth_date"))
+    if raw_child.get("birth_date") in (None, ""):
+        errors.add("child.birth_date", _l("This field is required."))
+    elif born is None:
+        errors.add("child.birth_date", _l("Enter a date as YYYY-MM-DD."))
+    elif (message := age_error(born, today)) is not None:
+        errors.add("child.birth_date", message)
+    child["birth_on"] = born
+    sex = str(raw_child.get("sex") or "").strip().upper()
+    if sex not in SEXES:
+        errors.add("child.sex", _l("Choose the child's sex: F or M."))
+    child["sex"] = sex
+    for key, low, high, message in (
+        ("gestational_age_weeks", 22, 44, _l("Gestational age must be a whole number of weeks from 22 to 44.")),
+        ("birth_weight_g", 300, 6000, _l("Birth weight must be a whole number of grams from 300 to 6000.")),
+    ):
+        raw = raw_child.get(key)
+        value = None if raw in (None, "") else parse_int(raw)
+        if raw not in (None, "") and (value is None or not low <= value <= high):
+            errors.add("child." + key, message)
+        child[key] = value
+
+    carer = {
+        "full_name": text(raw_carer, "full_name", errors, "caregiver."),
+        "relation": str(raw_carer.get("relation") or "").strip().lower(),
+        "preferred_language": str(raw_carer.get("preferred_language") or "").strip().lower(),
+    }
+    if carer["relation"] not in RELATIONS:
+        errors.add("caregiver.relation", _l("Choose the relation: mother, father, grandparent, guardian or other."))
+    if carer["preferred_language"] not in LANGUAGES:
+        errors.add("caregiver.preferred_language", _l("Choose the language: kk, ru or en."))
+    carer["phone"] = normalise_phone(raw_carer.get("phone"))
+    if not raw_carer.get("phone"):
+        errors.add("caregiver.phone", _l("This field is required."))
+    elif carer["phone"] is None:
+        errors.add("caregiver.phone", _l("Enter a valid Kazakhstan phone number, e.g. +7 701 234 5678."))
+
+    center = _target_center(data.get("center_code"), actor, errors)
+    codes = _icd10_codes(data.get("icd10_codes"), errors)
+    factors = _risk_factors(data.get("risk_factors"), errors)
+    if not codes and not factors and "icd10_codes" not in errors.fields and "risk_factors" not in errors.fields:
+        errors.add("icd10_codes", _l("Give at least one ICD-10 code or risk factor."))
+
+    notes = text(data, "notes", errors, "", required=False, max_len=4000)
+    consent = _section(data, "consent")
+    given_by = text(consent, "given_by", errors, "consent.")
+    given_on = parse_date(consent.get("given_on"))
+    if consent.get("given_on") in (None, ""):
+        errors.add("consent.given_on", _l("The caregiver's consent to data processing is required."))
+    elif given_on is None:
+        errors.add("consent.given_on", _l("Enter a date as YYYY-MM-DD."))
+    elif given_on > today:
+        errors.add("consent.given_on", _l("The consent date cannot be in the future."))
+    if errors:
+        raise ValidationFailed(fields=errors.fields)
+    return CleanReferral(child=child, caregiver=carer, center=center, icd10=codes, risk_factors=factors,
+                         notes=notes, consent_given_by=given_by, consent_given_on=given_on,
+                         warnings=iin_warnings(iin, born, sex))
+
+
+def iin_warnings(iin: str, born: date, sex: str) -> list:
+    """Disagreements between the IIN and the birth date or sex: warnings, since 2013 IINs may not encode them."""
+    encoded_birth, encoded_sex = iin_encoded(iin)
+    warnings = []
+    if encoded_birth != born:
+        warnings.append({"field": "child.birth_date", "code": "iin_birth_date_mismatch",
+                         "message": _l("The birth date does not match the one encoded in the IIN.")})
+    if encoded_sex is not None and encoded_sex != sex:
+        warnings.append({"field": "child.sex", "code": "iin_sex_mismatch",
+                         "message": _l("The sex does not match the one encoded in the IIN.")})
+    return warnings
+
+
+def _target_center(code, actor, errors):
+    if code:
+        center = center_queries.center_by_code(str(code))
+        if center is None or not center.is_active:
+            errors.add("center_code", _l("Unknown center."))
+        return center
+    region_id = actor.polyclinic.region_id if getattr(actor, "polyclinic", None) else None
+    center = center_queries.center_for_region(region_id)
+    if center is None:
+        errors.add("center_code", _l("Your region has no center: choose one."))
+    return center
+
+
+def _as_list(value, name, errors):
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = [v for v in value.replace(";", ",").split(",")]
+    if not isinstance(value, (list, tuple)):
+        errors.add(name, _l("Give a list."))
+        return []
+    return [v for v in value if str(v).strip()]
+
+
+def _icd10_codes(value, errors) -> list[str]:
+    eligible = center_queries.eligible_icd10_categories()
+    codes = []
+    for raw in _as_list(value, "icd10_codes", errors):
+        code = normalise_icd10(raw)
+        if (message := icd10_error(code, eligible)) is not None:
+            errors.add("icd10_codes", message)
+        elif code not in codes:
+            codes.append(code)
+    return codes
+
+
+def _risk_factors(value, errors) -> list:
+    known = {rf.code: rf for rf in center_queries.risk_factors()}
+    factors = []
+    for raw in _as_list(value, "risk_factors", errors):
+        code = str(raw).strip().lower()
+        if code not in known:
+            errors.add("risk_factors", _l("Unknown risk factor: %(code)s.", code=code))
+        elif known[code] not in factors:
+            factors.append(known[code])
+    return factors
+
+
+def submit_referral(data: dict, *, actor, confirm_warnings=True, today: date | None = None) -> Referral:
+    """Validate and store a pediatrician's referral; returns it with ``.warnings`` set.
+
+    Raises ValidationFailed (fields), NeedsConfirmation (warnings not confirmed on the form),
+    DuplicateReferral (the child has an open referral; ``existing_id`` when the actor may see it).
+    """
+    if actor.role is not Role.PEDIATRICIAN:
+        raise Forbidden()
+    today = today or almaty_today()
+    clean = validate_referral(data, actor=actor, today=today)
+    if clean.warnings and not confirm_warnings:
+        raise NeedsConfirmation(fields={w["field"]: [w["message"]] for w in clean.warnings})
+    child = _child_for(clean)
+    _refuse_duplicate(child, actor)
+    caregiver = Caregiver(child=child, **clean.caregiver)
+    referral = Referral(
+        child=child, caregiver=caregiver, center=clean.center, pediatrician_id=actor.id,
+        polyclinic_id=actor.polyclinic_id, referred_on=today, status=Status.SUBMITTED, is_open=True,
+        notes=clean.notes, consent_given_by=clean.consent_given_by, consent_given_on=clean.consent_given_on,
+        diagnoses=[ReferralDiagnosis(code=c, category=c[:3]) for c in clean.icd10],
+        risk_factors=[ReferralRiskFactor(risk_factor=rf) for rf in clean.risk_factors],
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(referral)
+            db.session.flush()
+    except IntegrityError:
+        # Another submission for the same child won the race; the database's unique index decided.
+        _refuse_duplicate(child, actor, fallback=True)
+        raise
+    _record(referral, None, Status.SUBMITTED, actor=actor, on=today)
+    referral.warnings = clean.warnings
+    return referral
+
+
+def _child_for(clean: CleanReferral) -> Child:
+    """The child with this IIN, updated with the new details, or a new one (race-safe)."""
+    iin = clean.child["iin"]
+    child = db.session.scalar(select(Child).where(Child.iin == iin))
+    if child is None:
+        child = Child(**clean.child)
+        child.refresh_search_name()
+        try:
+            with db.session.begin_nested():
+                db.session.add(child)
+                db.session.flush()
+            return child
+        except IntegrityError:
+            child = db.session.scalar(select(Child).where(Child.iin == iin))
+    for key, value in clean.child.items():
+        setattr(child, key, value)
+    child.refresh_search_name()
+    return child
+
+
+def _refuse_duplicate(child: Child, actor, *, fallback=False):
+    if child.id is None:
+        return
+    existing = db.session.scalar(select(Referral).where(Referral.child_id == child.id, Referral.is_open.is_(True))
+                                 .execution_options(populate_existing=True))
+    if existing is not None:
+        visible = permissions.can_view(actor, existing)
+        raise DuplicateReferral(existing_id=existing.id if visible else None)
+    if fallback:
+        raise DuplicateReferral()
+
+
+def _record(referral, from_status, to_status, *, actor, on, reason="", reason_code=None, to_center=None,
+            new_referral=None):
+    change = StatusChange(referral=referral, from_status=from_status, to_status=to_status,
+                          actor_id=actor.id if actor else None, on=on, reason=reason or "",
+                          reason_code=reason_code, to_center=to_center,
+                          new_referral_id=new_referral.id if new_referral else None)
+    db.session.add(change)
+    return change
+
+
+def transition(referral: Referral, *, to, actor, reason="", reason_code=None, center_code=None,
+               today: date | None = None) -> Referral:
+    """Move a referral to ``to``; returns the referral the case now lives in (a new one after a redirect).
+
+    Raises InvalidTransition (not allowed from the current status), Forbidden (not this actor's to make),
+    ValidationFailed (missing reason, bad target center).
+    """
+    today = today or almaty_today()
+    try:
+        target = Status(to)
+    except ValueError:
+        raise ValidationFailed(fields={"to": [_l("Unknown status.")]})
+    current = referral.status
+    if not allowed(current, target):
+        raise InvalidTransition(_l("A referral that is %(current)s cannot become %(target)s.",
+                                   current=STATUS_LABELS[current], target=STATUS_LABELS[target]))
+    if not permissions.can_transition(actor, referral, target):
+        raise Forbidden()
+    reason = (reason or "").strip()
+    if target in REASON_REQUIRED and not reason:
+        raise ValidationFailed(fields={"reason": [_l("Give a reason.")]})
+    if target is Status.DECLINED:
+        reason_code = reason_code or DeclineReason.OTHER.value
+        if reason_code not in {r.value for r in DeclineReason}:
+            raise ValidationFailed(fields={"reason_code": [_l("Unknown reason.")]})
+    new_center = None
+    if target is Status.REDIRECTED:
+        new_center = center_queries.center_by_code(center_code)
+        if new_center is None or not new_center.is_active:
+            raise ValidationFailed(fields={"center_code": [_l("Choose the center to redirect to.")]})
+        if new_center.id == referral.center_id:
+            raise ValidationFailed(fields={"center_code": [_l("Choose a center other than the current one.")]})
+    referral.apply_status(target, today)
+    if target is Status.DECLINED:
+        referral.decision_reason_code, referral.decision_reason = reason_code, reason
+    elif target in (Status.REDIRECTED, Status.WITHDRAWN):
+        referral.decision_reason = reason
+    db.session.flush()
+    result = referral
+    if target is Status.REDIRECTED:
+        result = _redirected_copy(referral, new_center, actor, today)
+    _record(referral, current, target, actor=actor, on=today, reason=reason,
+            reason_code=reason_code if target is Status.DECLINED else None,
+            to_center=new_center, new_referral=result if result is not referral else None)
+    if target in NOTIFY_REFERRER:
+        notify(referral.pediatrician_id, kind=f"referral_{target.value}", subject_id=referral.id,
+               params={"child": referral.child.full_name, "reason": reason,
+                       "center": new_center.code if new_center else referral.center.code})
+    return result
+
+
+def _redirected_copy(referral: Referral, center, actor, today) -> Referral:
+    """The referral as it continues at another center, keeping the original referral date."""
+    copy = Referral(
+        child_id=referral.child_id, caregiver_id=referral.caregiver_id, center=center,
+        pediatrician_id=referral.pediatrician_id, polyclinic_id=referral.polyclinic_id,
+        referred_on=referral.referred_on, status=Status.SUBMITTED, is_open=True, priority=referral.priority,
+        notes=referral.notes, consent_given_by=referral.consent_given_by,
+        consent_given_on=referral.consent_given_on, redirected_from_id=referral.id,
+        diagnoses=[ReferralDiagnosis(code=d.code, category=d.category) for d in referral.diagnoses],
+        risk_factors=[ReferralRiskFactor(risk_factor_id=r.risk_factor_id) for r in referral.risk_factors],
+    )
+    db.session.add(copy)
+    db.session.flush()
+    _record(copy, None, Status.SUBMITTED, actor=actor, on=today)
+    return copy
+
+
+def mark_step(referral: Referral, *, step: str, on: date) -> None:
+    """Record the first date of a timeline step (first contact, assessment) kept on the referral."""
+    column = {"first_contact": "first_contact_on", "assessment": "assessed_on"}[step]
+    current = getattr(referral, column)
+    if current is None or on < current:
+        setattr(referral, column, on)

@@ -1,0 +1,106 @@
+"""Pages: the referral form, "My referrals", the center's list and a referral's page."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eic.centers import queries as center_queries
+from eic.core.auth import role_required
+from eic.core.errors import DomainError, ValidationFailed
+from eic.core.forms import apply_errors
+from eic.core.pagination import paginate
+from eic.core.roles import CHILD_DATA_ROLES, Role
+from eic.core.timeutil import almaty_today
+from eic.extensions import db
+
+from . import permissions, queries, services
+from .forms import FIELD_MAP, RELATION_LABELS, ReferralForm, WithdrawForm
+from .status import STATUS_LABELS, Status
+from .timeline import ages, timeline
+
+bp = Blueprint("referrals", __name__, template_folder="templates")
+
+
+def status_label(status) -> str:
+    return str(STATUS_LABELS[Status(status)])
+
+
+def _default_center_code(user):
+    center = center_queries.center_for_region(user.polyclinic.region_id if user.polyclinic else None)
+    return center.code if center else ""
+
+
+@bp.route("/referrals/new", methods=["GET", "POST"])
+@role_required(Role.PEDIATRICIAN)
+def new():
+    form = ReferralForm()
+    form.fill_choices()
+    if request.method == "GET":
+        form.center_code.data = _default_center_code(current_user)
+        form.consent_given_on.data = almaty_today().isoformat()
+    warnings = []
+    if form.validate_on_submit():
+        try:
+            referral = services.submit_referral(form.payload(), actor=current_user,
+                                                confirm_warnings=form.confirm_warnings.data)
+        except services.NeedsConfirmation as exc:
+            db.session.rollback()
+            warnings = [str(m) for msgs in exc.fields.values() for m in msgs]
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc.fields, FIELD_MAP)
+            flash(_("The referral was not saved: please correct the marked fields."), "error")
+        except services.DuplicateReferral as exc:
+            db.session.rollback()
+            return render_template("referrals/new.html", form=form, warnings=[], duplicate=exc), 409
+        else:
+            db.session.commit()
+            flash(_("The referral was sent to the center."), "success")
+            return redirect(url_for("referrals.detail", referral_id=referral.id))
+    return render_template("referrals/new.html", form=form, warnings=warnings, duplicate=None,
+                           icd10=center_queries.icd10_categories())
+
+
+@bp.route("/referrals/mine")
+@role_required(Role.PEDIATRICIAN)
+def mine():
+    status = request.args.get("status") or None
+    pagination = paginate(queries.referral_list(current_user, status=status, search=request.args.get("q")))
+    return render_template("referrals/mine.html", pagination=pagination, status=status, statuses=Status)
+
+
+@bp.route("/referrals")
+@role_required(Role.COORDINATOR, Role.SPECIALIST)
+def index():
+    status = request.args.get("status") or None
+    pagination = paginate(queries.referral_list(current_user, status=status, search=request.args.get("q")))
+    return render_template("referrals/index.html", pagination=pagination, status=status, statuses=Status)
+
+
+@bp.route("/referrals/<int:referral_id>")
+@role_required(*CHILD_DATA_ROLES)
+def detail(referral_id):
+    referral = queries.visible_referral(current_user, referral_id) or abort(404)
+    today = almaty_today()
+    return render_template("referrals/detail.html", referral=referral, steps=timeline(referral),
+                           ages=ages(referral.child, today), history=queries.history(referral),
+                           relation_labels=RELATION_LABELS, withdraw_form=WithdrawForm(),
+                           can_withdraw=permissions.can_transition(current_user, referral, Status.WITHDRAWN)
+                           and referral.status in (Status.SUBMITTED, Status.ACCEPTED, Status.WAITLISTED),
+                           can_coordinate=permissions.can_coordinate(current_user, referral))
+
+
+@bp.route("/referrals/<int:referral_id>/withdraw", methods=["POST"])
+@role_required(Role.PEDIATRICIAN, Role.COORDINATOR)
+def withdraw(referral_id):
+    referral = queries.visible_referral(current_user, referral_id) or abort(404)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            services.transition(referral, to=Status.WITHDRAWN, actor=current_user, reason=form.reason.data)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            db.session.commit()
+            flash(_("The referral was withdrawn."), "success")
+    return redirect(url_for("referrals.detail", referral_id=referral.id))
