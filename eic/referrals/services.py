@@ -202,9 +202,10 @@ def submit_referral(data: dict, *, actor, confirm_warnings=True, today: date | N
         raise NeedsConfirmation(fields={w["field"]: [w["message"]] for w in clean.warnings})
     child = _child_for(clean)
     _refuse_duplicate(child, actor)
-    caregiver = Caregiver(child=child, **clean.caregiver)
+    caregiver = Caregiver(child_id=child.id, **clean.caregiver)
+    # child_id rather than child=: the backref would autoflush the referral outside the savepoint below.
     referral = Referral(
-        child=child, caregiver=caregiver, center=clean.center, pediatrician_id=actor.id,
+        child_id=child.id, caregiver=caregiver, center=clean.center, pediatrician_id=actor.id,
         polyclinic_id=actor.polyclinic_id, referred_on=today, status=Status.SUBMITTED, is_open=True,
         notes=clean.notes, consent_given_by=clean.consent_given_by, consent_given_on=clean.consent_given_on,
         diagnoses=[ReferralDiagnosis(code=c, category=c[:3]) for c in clean.icd10],

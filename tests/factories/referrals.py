@@ -1,0 +1,112 @@
+import random
+from datetime import timedelta
+
+import factory
+
+from eic.core.timeutil import almaty_today
+from eic.demo.data import demo_iin
+from eic.referrals.models import (Caregiver, Child, Referral, ReferralDiagnosis, ReferralRiskFactor,
+                                  StatusChange)
+from eic.referrals.status import Status
+
+from .accounts import PediatricianFactory
+from .base import Factory
+from .centers import CenterFactory, RiskFactorFactory
+
+_rng = random.Random(7)
+
+
+def valid_iin(born, sex="F") -> str:
+    return demo_iin(born, sex, _rng)
+
+
+class ChildFactory(Factory):
+    class Meta:
+        model = Child
+
+    birth_on = factory.LazyFunction(lambda: almaty_today() - timedelta(days=400))
+    sex = "F"
+    iin = factory.LazyAttribute(lambda o: valid_iin(o.birth_on, o.sex))
+    last_name = "Сынақова"
+    first_name = factory.Sequence(lambda n: f"Айару{n}")
+    patronymic = ""
+    address = "Демо көшесі, 1"
+    district = "Демо ауданы"
+    search_name = factory.LazyAttribute(lambda o: f"{o.last_name} {o.first_name}".casefold())
+
+
+class CaregiverFactory(Factory):
+    class Meta:
+        model = Caregiver
+
+    child = factory.SubFactory(ChildFactory)
+    full_name = "Гүлнар Сынақова"
+    relation = "mother"
+    phone = "+77001234567"
+    preferred_language = "kk"
+
+
+class ReferralFactory(Factory):
+    class Meta:
+        model = Referral
+
+    child = factory.SubFactory(ChildFactory)
+    caregiver = factory.SubFactory(CaregiverFactory, child=factory.SelfAttribute("..child"))
+    center = factory.SubFactory(CenterFactory)
+    pediatrician = factory.SubFactory(PediatricianFactory)
+    referred_on = factory.LazyFunction(almaty_today)
+    status = Status.SUBMITTED
+    is_open = True
+    consent_given_by = "Гүлнар Сынақова"
+    consent_given_on = factory.LazyFunction(almaty_today)
+
+
+class ReferralDiagnosisFactory(Factory):
+    class Meta:
+        model = ReferralDiagnosis
+
+    referral = factory.SubFactory(ReferralFactory)
+    code = "G80.1"
+    category = "G80"
+
+
+class ReferralRiskFactorFactory(Factory):
+    class Meta:
+        model = ReferralRiskFactor
+
+    referral = factory.SubFactory(ReferralFactory)
+    risk_factor = factory.SubFactory(RiskFactorFactory)
+
+
+class StatusChangeFactory(Factory):
+    class Meta:
+        model = StatusChange
+
+    referral = factory.SubFactory(ReferralFactory)
+    from_status = None
+    to_status = Status.SUBMITTED
+    on = factory.LazyFunction(almaty_today)
+
+
+def payload(center_code="aktobe", **overrides) -> dict:
+    """A valid referral in the API's shape; ``overrides`` use dotted keys, e.g. {"child.iin": "1"}."""
+    born = almaty_today() - timedelta(days=500)
+    data = {
+        "child": {"iin": valid_iin(born, "M"), "last_name": "Сынақов", "first_name": "Әлихан",
+                  "patronymic": "", "birth_date": born.isoformat(), "sex": "M", "gestational_age_weeks": 34,
+                  "birth_weight_g": 2100, "address": "Демо көшесі, 5", "district": "Демо ауданы"},
+        "caregiver": {"full_name": "Гүлнар Сынақова", "relation": "mother", "phone": "+7 701 234 5678",
+                      "preferred_language": "kk"},
+        "center_code": center_code,
+        "icd10_codes": ["G80.1"],
+        "risk_factors": ["preterm_32_36w"],
+        "notes": "",
+        "consent": {"given_by": "Гүлнар Сынақова", "given_on": almaty_today().isoformat()},
+    }
+    for key, value in overrides.items():
+        target = data
+        *path, last = key.split(".")
+        for part in path:
+            target = target[part]
+        target[last] = value
+    return data
