@@ -105,7 +105,7 @@ def login_as(app, client, session):
 
     def _login(who, **kwargs):
         user = who if not isinstance(who, (Role, str)) else f.user_for_role(Role(who), **kwargs)
-        session.flush()
+        session.commit()
         with client.session_transaction() as s:
             s["_user_id"] = user.get_id()
             s["_fresh"] = True
@@ -126,7 +126,7 @@ def api(client, session):
 
         def as_user(self, user):
             self.token = issue_token(user)
-            session.flush()
+            session.commit()
             return self
 
         def _headers(self, lang="en"):

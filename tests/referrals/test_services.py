@@ -167,9 +167,13 @@ def test_database_refuses_two_open_referrals_for_one_child(pediatrician):
     from tests.factories.referrals import ReferralFactory
 
     first = ReferralFactory()
+    second = Referral(child_id=first.child_id, caregiver_id=first.caregiver_id, center_id=first.center_id,
+                      pediatrician_id=first.pediatrician_id, referred_on=first.referred_on, is_open=True,
+                      consent_given_by="x", consent_given_on=first.referred_on)
     with pytest.raises(IntegrityError):
         with db.session.begin_nested():
-            ReferralFactory(child=first.child, caregiver=first.caregiver)
+            db.session.add(second)
+            db.session.flush()
 
 
 def test_only_pediatricians_submit(coordinator):
