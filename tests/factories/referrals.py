@@ -65,7 +65,7 @@ class ReferralDiagnosisFactory(Factory):
     class Meta:
         model = ReferralDiagnosis
 
-    referral = factory.SubFactory(ReferralFactory)
+    referral_id = factory.LazyFunction(lambda: ReferralFactory().id)
     code = "G80.1"
     category = "G80"
 
@@ -74,7 +74,7 @@ class ReferralRiskFactorFactory(Factory):
     class Meta:
         model = ReferralRiskFactor
 
-    referral = factory.SubFactory(ReferralFactory)
+    referral_id = factory.LazyFunction(lambda: ReferralFactory().id)
     risk_factor = factory.SubFactory(RiskFactorFactory)
 
 
