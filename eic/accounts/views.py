@@ -82,7 +82,8 @@ def password():
             form.new.errors = [str(m) for m in exc.fields.get("password", [])]
         else:
             db.session.commit()
-            login_user(current_user)
+            # The session token changed: log this browser in again with the new one.
+            login_user(current_user._get_current_object())
             flash(_("Your password has been changed. Other sessions have ended."), "success")
             return redirect(url_for("core.index"))
     return render_template("accounts/password.html", form=form)

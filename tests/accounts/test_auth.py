@@ -1,0 +1,148 @@
+from sqlalchemy import select
+
+from eic.accounts import services
+from eic.accounts.models import ApiToken, User
+from eic.core.roles import Role
+from eic.extensions import db
+from tests.factories.accounts import PASSWORD, UserFactory, user_for_role
+
+
+def login(client, email, password=PASSWORD):
+    return client.post("/login", data={"email": email, "password": password})
+
+
+def test_passwords_are_argon2id(session):
+    assert services.hash_password("x" * 12).startswith("$argon2id$")
+
+
+def test_login_and_logout(client, session):
+    user = user_for_role(Role.COORDINATOR)
+    session.commit()
+    response = login(client, user.email.upper())
+    assert response.status_code == 302
+    assert client.get("/intake/queue").status_code == 200
+    client.post("/logout")
+    assert client.get("/intake/queue").status_code == 302
+
+
+def test_wrong_password_is_refused_in_the_users_language(client, session):
+    user = UserFactory()
+    session.commit()
+    response = client.post("/login", data={"email": user.email, "password": "wrong-password"},
+                           headers={"Accept-Language": "ru"})
+    assert response.status_code == 200
+    assert "Неверная эл. почта или пароль." in response.get_data(as_text=True)
+    response = client.post("/login", data={"email": "nobody@test.eic", "password": "x"},
+                           headers={"Accept-Language": "kk"})
+    assert "Электрондық пошта немесе құпиясөз қате." in response.get_data(as_text=True)
+
+
+def test_a_copied_cookie_stops_working_after_logout(app, client, session):
+    user = UserFactory(role=Role.ADMIN)
+    session.commit()
+    login(client, user.email)
+    stolen = client.get_cookie("session").value
+    client.post("/logout")
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/admin/users").status_code == 302
+
+
+def test_password_change_ends_other_sessions(app, client, session):
+    user = UserFactory(role=Role.ADMIN)
+    session.commit()
+    other = app.test_client()
+    login(client, user.email)
+    login(other, user.email)
+    response = client.post("/password", data={"current": PASSWORD, "new": "a-brand-new-password"})
+    assert response.status_code == 302
+    assert client.get("/admin/users").status_code == 200
+    assert other.get("/admin/users").status_code == 302
+    assert login(app.test_client(), user.email, "a-brand-new-password").status_code == 302
+
+
+def test_password_change_refuses_bad_input(client, session):
+    user = UserFactory()
+    session.commit()
+    login(client, user.email)
+    page = client.post("/password", data={"current": "wrong-one-here", "new": "another-password"},
+                       headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "The current password is wrong." in page
+    db.session.refresh(user)
+    assert login(client.application.test_client(), user.email).status_code == 302
+
+
+def test_deactivation_ends_sessions_and_tokens(app, client, session):
+    user = user_for_role(Role.PEDIATRICIAN)
+    token = services.issue_token(user)
+    session.commit()
+    login(client, user.email)
+    services.set_active(user, is_active=False, actor=None)
+    session.commit()
+    assert client.get("/referrals/mine").status_code == 302
+    assert login(app.test_client(), user.email).status_code == 200
+    response = app.test_client().get("/api/v1/referrals", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+
+
+def test_only_the_token_hash_is_stored(session):
+    user = UserFactory()
+    token = services.issue_token(user)
+    row = db.session.scalar(select(ApiToken).where(ApiToken.user_id == user.id))
+    assert token not in row.token_hash and len(row.token_hash) == 64
+    assert services.user_for_token(token) == user
+    assert services.user_for_token(token + "x") is None
+
+
+def test_idle_session_ends(app, client, session):
+    user = UserFactory(role=Role.ADMIN)
+    session.commit()
+    login(client, user.email)
+    with client.session_transaction() as s:
+        s["last_seen"] -= app.config["EIC_IDLE_TIMEOUT"].total_seconds() + 5
+    response = client.get("/admin/users")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_open_redirect_after_login_is_refused(client, session):
+    user = UserFactory()
+    session.commit()
+    response = client.post("/login?next=//evil.example/", data={"email": user.email, "password": PASSWORD})
+    assert "evil" not in response.location
+
+
+def test_admin_creates_a_user_and_bad_input_changes_nothing(client, login_as, session):
+    from tests.factories.centers import center
+
+    login_as(Role.ADMIN)
+    aktobe = center("aktobe")
+    data = {"email": "new.coordinator@test.eic", "full_name": "New Coordinator", "role": "coordinator",
+            "password": "long-enough-password", "center": str(aktobe.id), "polyclinic": "0", "discipline": "0",
+            "languages": "kk, ru"}
+    bad = client.post("/admin/users/new", data=data | {"center": "0"}, headers={"Accept-Language": "en"})
+    assert "Centre staff must belong to a center." in bad.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.email == "new.coordinator@test.eic")) is None
+    assert client.post("/admin/users/new", data=data).status_code == 302
+    created = db.session.scalar(select(User).where(User.email == "new.coordinator@test.eic"))
+    assert created.center_id == aktobe.id and created.languages == "kk,ru"
+
+
+def test_language_choice_is_remembered(client, login_as, session):
+    user = login_as(Role.PEDIATRICIAN)
+    client.post("/language", data={"lang": "ru", "next": "/referrals/mine"})
+    db.session.refresh(user)
+    assert user.locale == "ru"
+    assert "Мои направления" in client.get("/referrals/mine").get_data(as_text=True)
+
+
+def test_cli_users_create_and_token(app, session):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "--email", "cli@test.eic", "--role", "specialist",
+                                 "--password", "long-enough-password", "--center", "aktobe",
+                                 "--discipline", "psychologist"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["users", "token", "cli@test.eic"])
+    assert result.exit_code == 0 and len(result.output.strip()) > 30
+    bad = runner.invoke(args=["users", "create", "--email", "x@test.eic", "--role", "coordinator",
+                              "--password", "long-enough-password", "--center", "nowhere"])
+    assert bad.exit_code != 0 and "no center" in bad.output
