@@ -46,7 +46,7 @@ def load_reference(*, update_existing=False) -> dict:
     n = 0
     for r in _rows("centers.csv"):
         _upsert(Center, "code", {
-            "code": r["code"], "region_id": regions[r["region_iso"]].id, "city_kk": r["city_kk"],
+            "code": r["code"], "region": regions[r["region_iso"]], "city_kk": r["city_kk"],
             "city_ru": r["city_ru"], "city_en": r["city_en"],
             "annual_target_families": int(r["annual_target_families"])}, update_existing=update_existing)
         n += 1

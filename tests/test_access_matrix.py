@@ -1,0 +1,104 @@
+"""Every role (and anonymous) against every endpoint: the expected status, for pages and the API.
+
+A new endpoint without a row here fails ``test_every_endpoint_is_in_the_matrix``.
+"""
+import pytest
+
+from eic.core.roles import Role
+from eic.referrals.status import Status
+from tests.factories.accounts import user_for_role
+from tests.factories.centers import center
+from tests.factories.referrals import ReferralFactory
+
+ALL = tuple(Role)
+STAFF = (Role.COORDINATOR, Role.SPECIALIST)
+CHILD = (Role.PEDIATRICIAN, Role.COORDINATOR, Role.SPECIALIST)
+
+# endpoint: (method, url template, roles allowed, status when allowed)
+MATRIX = {
+    "core.index": ("GET", "/", ALL, 302),
+    "core.set_language": ("POST", "/language", None, 302),
+    "core.healthz": ("GET", "/healthz", None, 200),
+    "core.openapi": ("GET", "/api/v1/openapi.json", None, 200),
+    "accounts.login": ("GET", "/login", None, 200),  # a logged-in user is sent home: see PUBLIC_WHEN_LOGGED_IN
+    "accounts.logout": ("POST", "/logout", ALL, 302),
+    "accounts.password": ("GET", "/password", ALL, 200),
+    "accounts.users": ("GET", "/admin/users", (Role.ADMIN,), 200),
+    "accounts.create_user": ("GET", "/admin/users/new", (Role.ADMIN,), 200),
+    "accounts.toggle_active": ("POST", "/admin/users/{other_user}/active", (Role.ADMIN,), 302),
+    "centers.index": ("GET", "/centers", ALL, 200),
+    "centers.edit": ("GET", "/centers/{center}/edit", (Role.ADMIN,), 200),
+    "centers_api.list_centers": ("GET", "/api/v1/centers", ALL, 200),
+    "notifications.index": ("GET", "/notifications", ALL, 200),
+    "notifications.mark_read": ("POST", "/notifications/read", ALL, 302),
+    "referrals.new": ("GET", "/referrals/new", (Role.PEDIATRICIAN,), 200),
+    "referrals.mine": ("GET", "/referrals/mine", (Role.PEDIATRICIAN,), 200),
+    "referrals.index": ("GET", "/referrals", STAFF, 200),
+    "referrals.detail": ("GET", "/referrals/{referral}", CHILD, 200),
+    "referrals.withdraw": ("POST", "/referrals/{referral}/withdraw", (Role.PEDIATRICIAN, Role.COORDINATOR), 302),
+    "referrals_api.create": ("POST", "/api/v1/referrals", (Role.PEDIATRICIAN,), 422),
+    "referrals_api.read": ("GET", "/api/v1/referrals/{referral}", CHILD, 200),
+    "referrals_api.list_referrals": ("GET", "/api/v1/referrals", CHILD, 200),
+    "referrals_api.transition": ("POST", "/api/v1/referrals/{referral}/transitions", CHILD, 422),
+    "intake.queue": ("GET", "/intake/queue", (Role.COORDINATOR,), 200),
+    "intake.waitlist": ("GET", "/intake/waitlist", (Role.COORDINATOR,), 200),
+    "intake.caseload": ("GET", "/intake/caseload", STAFF, 200),
+    "intake.case": ("GET", "/intake/cases/{referral}", STAFF, 200),
+    "intake.decide": ("POST", "/intake/cases/{referral}/decide", (Role.COORDINATOR,), 302),
+    "intake.contact": ("POST", "/intake/cases/{referral}/contact", (Role.COORDINATOR,), 422),
+    "intake.assessment": ("POST", "/intake/cases/{referral}/assessment", (Role.COORDINATOR,), 422),
+    "intake.team": ("POST", "/intake/cases/{referral}/team", (Role.COORDINATOR,), 409),
+    "intake.add_to_waitlist": ("POST", "/intake/cases/{referral}/waitlist", (Role.COORDINATOR,), 302),
+}
+EXEMPT = {"static", "core.static"}
+PUBLIC_WHEN_LOGGED_IN = {"accounts.login": 302}
+
+
+def test_every_endpoint_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - EXEMPT == set(MATRIX)
+
+
+@pytest.fixture
+def world(session):
+    """One referral in Aktobe that every Aktobe role may reach where its role allows."""
+    pediatrician = user_for_role(Role.PEDIATRICIAN)
+    referral = ReferralFactory(pediatrician=pediatrician, center=center("aktobe"), status=Status.SUBMITTED)
+    users = {Role.PEDIATRICIAN: pediatrician}
+    for role in ALL:
+        users.setdefault(role, user_for_role(role))
+    session.commit()
+    return {"users": users, "referral": referral.id, "center": referral.center_id,
+            "other_user": user_for_role(Role.MINISTRY).id}
+
+
+def call(client, api, method, url, user):
+    is_api = url.startswith("/api/")
+    if is_api and user is not None:
+        api.as_user(user)
+        return api.post(url, json={}) if method == "POST" else api.get(url)
+    if is_api:
+        return client.open(url, method=method, json={} if method == "POST" else None)
+    return client.open(url, method=method)
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+@pytest.mark.parametrize("role", [None, *ALL], ids=lambda r: r.value if r else "anonymous")
+def test_access(client, api, login_as, world, endpoint, role):
+    method, template, allowed, ok = MATRIX[endpoint]
+    url = template.format(**world)
+    user = world["users"][role] if role else None
+    if user is not None and not url.startswith("/api/"):
+        login_as(user)
+    response = call(client, api, method, url, user)
+    if allowed is None:
+        expected = PUBLIC_WHEN_LOGGED_IN.get(endpoint, ok) if role else ok
+    elif role in allowed:
+        expected = ok
+    elif role is None:
+        expected = 401 if url.startswith("/api/") else 302
+    else:
+        expected = 403
+    assert response.status_code == expected, (endpoint, role, response.status_code)
+    if role is None and expected == 302 and allowed is not None and endpoint != "core.index":
+        assert "/login" in response.location
