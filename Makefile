@@ -37,7 +37,7 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: install chromium test-sqlite test-postgres
+test: install chromium lint test-sqlite test-postgres
 
 test-sqlite: install
 	$(BIN)/pytest -q

@@ -72,8 +72,10 @@ def load_demo(*, referrals_per_center=15, seed=2026, today: date | None = None) 
              center=center, languages="kk,ru")
         logins.append(("coordinator", f"coordinator.{center.code}@{DOMAIN}", center.code))
         for discipline in disciplines:
-            for n, langs in ((1, "kk,ru"), (2, "ru")) if discipline.code in ("speech_therapist",
-                                                                            "physiotherapist") else ((1, "kk,ru"),):
+            # Two speech therapists and physiotherapists per center, the second working in Russian only.
+            pairs = ((1, "kk,ru"), (2, "ru")) if discipline.code in ("speech_therapist", "physiotherapist") \
+                else ((1, "kk,ru"),)
+            for n, langs in pairs:
                 email = f"{discipline.code}{n}.{center.code}@{DOMAIN}"
                 user(email, f"{discipline.name_ru} {n} (демо)", Role.SPECIALIST, center=center,
                      discipline=discipline, languages=langs)
@@ -112,7 +114,8 @@ def _demo_case(center, pediatrician, i, rng, today):
                   "address": f"Демо көшесі, {rng.randrange(1, 200)}, {center.city_kk}", "district": "Демо ауданы"},
         "caregiver": {"full_name": f"{rng.choice(MOTHERS)} {surname}а" if surname.endswith("в") else
                       f"{rng.choice(MOTHERS)} {surname}", "relation": "mother",
-                      "phone": f"+7700{rng.randrange(10**7):07d}", "preferred_language": rng.choice("kk kk ru".split())},
+                      "phone": f"+7700{rng.randrange(10**7):07d}",
+                      "preferred_language": rng.choice(["kk", "kk", "ru"])},
         "center_code": center.code,
         "icd10_codes": rng.choice([["P07.3"], ["G80.1"], ["Q90.0"], ["F84.0"], ["F80.1"], [], ["P91.1", "R62.0"]]),
         "risk_factors": rng.choice([["preterm_32_36w"], ["nicu_stay"], [], ["social_risk"], ["cns_damage"]]),

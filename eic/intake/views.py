@@ -42,8 +42,10 @@ def _done(referral, message):
 
 def _failed(exc: DomainError, form=None):
     db.session.rollback()
-    leftovers = apply_errors(form, exc.fields) if form is not None else [str(m) for v in exc.fields.values()
-                                                                          for m in v]
+    if form is not None:
+        leftovers = apply_errors(form, exc.fields)
+    else:
+        leftovers = [str(m) for messages in exc.fields.values() for m in messages]
     flash(" ".join([str(exc.message)] + leftovers), "error")
 
 

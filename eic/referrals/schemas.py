@@ -6,8 +6,8 @@ from .validation import LANGUAGES, RELATIONS
 
 
 class ChildSchema(Schema):
-    iin = fields.String(required=True, metadata={"description": "12-digit IIN with a valid check digit",
-                                                  "example": "230415600127"})
+    iin = fields.String(required=True, metadata={
+        "description": "12-digit IIN with a valid check digit", "example": "230415600127"})
     last_name = fields.String(required=True)
     first_name = fields.String(required=True)
     patronymic = fields.String(load_default="")

@@ -95,7 +95,8 @@ def test_referral_to_enrolment(browser, live_server, people, shot):
     assessment.locator("select[name=phq4_3]").select_option("1")
     assessment.locator("select[name=urgency]").select_option("3")
     assessment.locator("button[type=submit]").click()
-    assert "Күтім жасаушыға психологиялық қолдау қажет" in coord.locator("[data-testid=assessment-summary]").inner_text()
+    summary = coord.locator("[data-testid=assessment-summary]").inner_text()
+    assert "Күтім жасаушыға психологиялық қолдау қажет" in summary
     shot(coord, "04-coordinator-assessed")
     coord.locator("[data-testid=team-form] button[type=submit]").click()
     assert coord.locator("h1 .status").inner_text() == "Тіркелді"

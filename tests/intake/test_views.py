@@ -15,7 +15,8 @@ from tests.factories.referrals import ReferralFactory
 ASSESSMENT_FORM = {
     "motor": "0", "communication": "2", "cognitive": "0", "social_emotional": "1", "adaptive": "0",
     "phq4_1": "1", "phq4_2": "1", "phq4_3": "0", "phq4_4": "0", "urgency": "2", "complexity": "1", "severity": "2",
-    "screenings-0-instrument": "ASQ-3", "screenings-0-taken_on": "2026-01-05", "screenings-0-score": "30", "screenings-0-band": "monitor",
+    "screenings-0-instrument": "ASQ-3", "screenings-0-taken_on": "2026-01-05", "screenings-0-score": "30",
+    "screenings-0-band": "monitor",
     "screenings-1-instrument": "", "notes": "",
 }
 
@@ -41,7 +42,8 @@ def test_whole_intake_through_the_pages(client, login_as, almaty_today):
                                                     "person_reached": "Mother", "notes": ""})
     assert response.status_code == 302
     response = client.post(f"{case}/assessment", data=ASSESSMENT_FORM | {"assessed_on": almaty_today.isoformat()})
-    assert response.status_code == 302, re.findall(r'class="(?:error|flash error)"[^>]*>([^<]*)', response.get_data(as_text=True))
+    errors = re.findall(r'class="(?:error|flash error)"[^>]*>([^<]*)', response.get_data(as_text=True))
+    assert response.status_code == 302, errors
     page = client.get(case).get_data(as_text=True)
     assert 'data-testid="team-form"' in page and therapist.full_name in page
     data = {f"include_{speech.id}": "y", f"specialist_{speech.id}": str(therapist.id), "lead": str(speech.id)}

@@ -11,7 +11,6 @@ from eic.referrals import services
 from eic.referrals.models import Child, Referral, StatusChange
 from eic.referrals.status import Status
 from tests.factories.accounts import user_for_role
-from tests.factories.centers import center
 from tests.factories.referrals import payload
 
 
