@@ -35,45 +35,39 @@ def load_reference(*, update_existing=False) -> dict:
     Idempotent. Existing rows are kept as an administrator corrected them unless ``update_existing``.
     Returns counts per table.
     """
-    counts = {}
     regions = {}
-    for r in _rows("regions.csv"):
-        regions[r["iso_code"]] = _upsert(Region, "iso_code", {
-            "iso_code": r["iso_code"], "kato": r["kato"], "name_kk": r["name_kk"],
-            "name_ru": r["name_ru"], "name_en": r["name_en"]}, update_existing=update_existing)
-    counts["regions"] = len(regions)
-    db.session.flush()
-    n = 0
-    for r in _rows("centers.csv"):
-        _upsert(Center, "code", {
-            "code": r["code"], "region": regions[r["region_iso"]], "city_kk": r["city_kk"],
-            "city_ru": r["city_ru"], "city_en": r["city_en"],
-            "annual_target_families": int(r["annual_target_families"])}, update_existing=update_existing)
-        n += 1
-    counts["centers"] = n
-    n = 0
-    for r in _rows("disciplines.csv"):
-        _upsert(Discipline, "code", {
-            "code": r["code"], "name_kk": r["name_kk"], "name_ru": r["name_ru"], "name_en": r["name_en"],
-            "default_caseload_limit": int(r["default_caseload_limit"]), "covers_domains": r["covers_domains"]},
-            update_existing=update_existing)
-        n += 1
-    counts["disciplines"] = n
-    n = 0
-    for r in _rows("icd10-eligibility.csv"):
-        _upsert(Icd10Category, "category", {
-            "category": r["category"], "group": r["group"], "name_en": r["name_en"], "name_ru": r["name_ru"]},
-            update_existing=update_existing)
-        n += 1
-    counts["icd10_categories"] = n
-    n = 0
-    for r in _rows("risk-factors.csv"):
-        _upsert(RiskFactor, "code", {
-            "code": r["code"], "name_kk": r["name_kk"], "name_ru": r["name_ru"], "name_en": r["name_en"]},
-            update_existing=update_existing)
-        n += 1
-    counts["risk_factors"] = n
-    db.session.flush()
+
+    def region_values(r):
+        return {k: r[k] for k in ("iso_code", "kato", "name_kk", "name_ru", "name_en")}
+
+    def center_values(r):
+        return {"code": r["code"], "region": regions[r["region_iso"]], "city_kk": r["city_kk"],
+                "city_ru": r["city_ru"], "city_en": r["city_en"],
+                "annual_target_families": int(r["annual_target_families"])}
+
+    def discipline_values(r):
+        return {k: r[k] for k in ("code", "name_kk", "name_ru", "name_en", "covers_domains")} | {
+            "default_caseload_limit": int(r["default_caseload_limit"])}
+
+    def category_values(r):
+        return {k: r[k] for k in ("category", "group", "name_en", "name_ru")}
+
+    def risk_values(r):
+        return {k: r[k] for k in ("code", "name_kk", "name_ru", "name_en")}
+
+    # Regions first: centers point to them.
+    tables = (("regions", Region, "iso_code", "regions.csv", region_values),
+              ("centers", Center, "code", "centers.csv", center_values),
+              ("disciplines", Discipline, "code", "disciplines.csv", discipline_values),
+              ("icd10_categories", Icd10Category, "category", "icd10-eligibility.csv", category_values),
+              ("risk_factors", RiskFactor, "code", "risk-factors.csv", risk_values))
+    counts = {}
+    for name, model, key, filename, to_values in tables:
+        rows = [_upsert(model, key, to_values(r), update_existing=update_existing) for r in _rows(filename)]
+        if model is Region:
+            regions.update({row.iso_code: row for row in rows})
+        counts[name] = len(rows)
+        db.session.flush()
     return counts
 
 
