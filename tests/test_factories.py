@@ -2,10 +2,11 @@
 import pytest
 
 from eic.extensions import db
-from tests.factories import accounts, centers, intake, notifications, referrals
+from tests.factories import accounts, centers, intake, notifications, referrals, therapy
 from tests.factories.base import Factory
 
-FACTORIES = [obj for module in (accounts, centers, intake, notifications, referrals) for obj in vars(module).values()
+MODULES = (accounts, centers, intake, notifications, referrals, therapy)
+FACTORIES = [obj for module in MODULES for obj in vars(module).values()
              if isinstance(obj, type) and issubclass(obj, Factory) and obj is not Factory
              and not obj._meta.abstract]
 

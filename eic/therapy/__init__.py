@@ -1,1 +1,1 @@
-"""Individual plans, goals, sessions, attendance and discharge (issue 3 builds this domain)."""
+"""Individual plans, goals, sessions, attendance and discharge (issue 3)."""

@@ -1,0 +1,107 @@
+"""The calendar: working hours, absences, opening hours, closures, and therapy sessions.
+
+Double booking is refused by the database itself (see the migration 20261122_0002): an exclusion
+constraint per specialist, room and child on PostgreSQL, triggers on SQLite.
+"""
+from datetime import date, time
+
+from sqlalchemy import ForeignKey, Index, String, Text, Time
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eic.core.timeutil import UTCDateTime, utc_now
+from eic.extensions import db
+
+SETTINGS = ("center", "day_stay", "inpatient", "home", "remote")
+ABSENCE_KINDS = ("leave", "sick", "training", "other")
+
+
+class WorkingHours(db.Model):
+    """A specialist's hours on one weekday (0 = Monday), in Almaty time."""
+
+    __tablename__ = "working_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    weekday: Mapped[int]
+    starts: Mapped[time] = mapped_column(Time)
+    ends: Mapped[time] = mapped_column(Time)
+
+
+class Absence(db.Model):
+    __tablename__ = "absences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(20), default="leave")
+
+
+class OpeningHours(db.Model):
+    """A center's opening hours on one weekday (0 = Monday), in Almaty time."""
+
+    __tablename__ = "opening_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"), index=True)
+    weekday: Mapped[int]
+    opens: Mapped[time] = mapped_column(Time)
+    closes: Mapped[time] = mapped_column(Time)
+
+
+class Closure(db.Model):
+    """A day a center is closed besides the public holidays."""
+
+    __tablename__ = "closures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"), index=True)
+    on: Mapped[date]
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+
+class SessionSeries(db.Model):
+    """A weekly series booked in one go; its sessions are saved whole or not at all."""
+
+    __tablename__ = "session_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class TherapySession(db.Model):
+    """One booked session. ``busy_from``/``busy_until`` is the specialist's time including travel."""
+
+    __tablename__ = "therapy_sessions"
+    __table_args__ = (
+        Index("ix_therapy_sessions_specialist_busy", "specialist_id", "busy_from", "busy_until"),
+        Index("ix_therapy_sessions_room_time", "room_id", "starts_at", "ends_at"),
+        Index("ix_therapy_sessions_child_time", "child_id", "starts_at", "ends_at"),
+        Index("ix_therapy_sessions_center_time", "center_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
+    specialist_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id"), index=True)
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"))
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("session_series.id"), index=True)
+    setting: Mapped[str] = mapped_column(String(20), default="center")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    starts_at: Mapped[object] = mapped_column(UTCDateTime)
+    ends_at: Mapped[object] = mapped_column(UTCDateTime)
+    busy_from: Mapped[object] = mapped_column(UTCDateTime)
+    busy_until: Mapped[object] = mapped_column(UTCDateTime)
+    # Cancelled sessions free their slot: the constraints and triggers look at active rows only.
+    is_active: Mapped[bool] = mapped_column(default=True)
+    cancelled_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
+
+    specialist = relationship("User", foreign_keys=[specialist_id], lazy="joined")
+    room = relationship("Room", lazy="joined")
+    series = relationship("SessionSeries")

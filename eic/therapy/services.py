@@ -1,0 +1,160 @@
+"""Booking, moving and cancelling therapy sessions; a series is saved whole or not at all."""
+from datetime import date, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from eic.core.errors import Conflict, Forbidden, ValidationFailed
+from eic.core.roles import Role
+from eic.core.timeutil import utc_now
+from eic.extensions import db
+from eic.referrals.status import Status
+
+from .calendar import Calendar, Occurrence, occurrences
+from .models import SETTINGS, SessionSeries, TherapySession
+
+MAX_OCCURRENCES = 60
+HOME_SETTINGS = ("home",)
+NO_ROOM_SETTINGS = ("home", "remote")
+DEFAULT_TRAVEL_MINUTES = 30
+
+
+class BookingClash(Conflict):
+    """Some occurrences clash; ``conflicts`` lists each date and why. Nothing was saved."""
+
+    code = "booking_clash"
+    default_message = _l("Some dates clash: nothing was booked. Skip them or choose other times.")
+
+    def __init__(self, clashes, message=None):
+        super().__init__(message, conflicts=[c.as_dict() for c in clashes])
+        self.clashes = clashes
+
+
+def _require_coordinator(actor, center_id):
+    if actor is None or actor.role is not Role.COORDINATOR or actor.center_id != center_id:
+        raise Forbidden()
+
+
+def _check_parties(*, center, specialist, room, referral, setting, minutes, errors):
+    if specialist is None or specialist.role is not Role.SPECIALIST or specialist.center_id != center.id \
+            or not specialist.is_active:
+        errors["specialist"] = [_l("Choose a specialist of this center.")]
+    if setting not in SETTINGS:
+        errors["setting"] = [_l("Choose where the session takes place.")]
+    elif setting in NO_ROOM_SETTINGS:
+        room = None
+    elif room is None or room.center_id != center.id:
+        errors["room"] = [_l("Choose a room of this center.")]
+    if referral is not None and (referral.center_id != center.id or referral.status is not Status.ENROLLED):
+        errors["referral"] = [_l("Sessions can be booked only for a child enrolled at this center.")]
+    if not isinstance(minutes, int) or not 10 <= minutes <= 240:
+        errors["minutes"] = [_l("A session lasts from 10 to 240 minutes.")]
+    return room
+
+
+def book_series(*, center, specialist, referral, room=None, setting="center", start_on: date, at: time,
+                minutes: int, weekdays=None, until_on: date | None = None, count: int | None = None,
+                skip_dates=(), travel_minutes: int | None = None, address: str | None = None, actor,
+                now=None) -> list[TherapySession]:
+    """Book one session (``count=1``) or a weekly series on ``weekdays`` (0 = Monday) at ``at`` Almaty time.
+
+    Every occurrence is checked against the specialist, the room and the child, opening and working hours,
+    absences, public holidays and closures before anything is saved. Raises ValidationFailed (bad input),
+    Forbidden (not this center's coordinator), BookingClash (listing every clashing date; nothing saved).
+    """
+    _require_coordinator(actor, center.id)
+    errors = {}
+    room = _check_parties(center=center, specialist=specialist, room=room, referral=referral, setting=setting,
+                          minutes=minutes, errors=errors)
+    if weekdays is not None and (not weekdays or any(d not in range(7) for d in weekdays)):
+        errors["weekdays"] = [_l("Choose the days of the week.")]
+    if until_on is None and count is None:
+        errors["until_on"] = [_l("Give an end date or a number of sessions.")]
+    elif until_on is not None and until_on < start_on:
+        errors["until_on"] = [_l("The end date is before the start date.")]
+    if count is not None and not 1 <= count <= MAX_OCCURRENCES:
+        errors["count"] = [_l("Book from 1 to %(n)s sessions at once.", n=MAX_OCCURRENCES)]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    skip = set(skip_dates)
+    planned = [o for o in occurrences(start_on=start_on, at=at, minutes=minutes, weekdays=weekdays,
+                                      until_on=until_on, count=count) if o.day not in skip]
+    if not planned:
+        raise ValidationFailed(fields={"start_on": [_l("No session falls in these dates.")]})
+    if len(planned) > MAX_OCCURRENCES:
+        raise ValidationFailed(fields={"until_on": [_l("Book from 1 to %(n)s sessions at once.",
+                                                       n=MAX_OCCURRENCES)]})
+    travel = timedelta(minutes=(DEFAULT_TRAVEL_MINUTES if travel_minutes is None else travel_minutes)
+                       if setting in HOME_SETTINGS else 0)
+    child_id = referral.child_id if referral is not None else None
+    calendar = Calendar(center_id=center.id, specialist_id=specialist.id, room_id=room.id if room else None,
+                        child_id=child_id, first=planned[0].starts_at - travel, last=planned[-1].ends_at + travel)
+    now = now or utc_now()
+    clashes = [c for o in planned for c in calendar.clashes(o, busy_from=o.starts_at - travel,
+                                                            busy_until=o.ends_at + travel, now=now,
+                                                            at_center=setting not in NO_ROOM_SETTINGS)]
+    if clashes:
+        raise BookingClash(clashes)
+    if setting in HOME_SETTINGS and not address:
+        address = referral.child.address if referral is not None else ""
+    series = SessionSeries(center_id=center.id, created_by_id=actor.id) if len(planned) > 1 else None
+    sessions = [TherapySession(center_id=center.id, specialist_id=specialist.id, room_id=room.id if room else None,
+                               referral_id=referral.id if referral else None, child_id=child_id, series=series,
+                               setting=setting, address=address or "", starts_at=o.starts_at, ends_at=o.ends_at,
+                               busy_from=o.starts_at - travel, busy_until=o.ends_at + travel,
+                               created_by_id=actor.id) for o in planned]
+    _save(sessions, planned)
+    return sessions
+
+
+def _save(sessions, planned):
+    """Insert or update inside a savepoint; the database's guards turn a lost race into a clean refusal."""
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(sessions)
+            db.session.flush()
+    except IntegrityError:
+        raise BookingClash([], message=_l("Someone booked an overlapping time a moment ago: nothing was saved. "
+                                          "Check the calendar and try again."))
+
+
+def cancel_session(session: TherapySession, *, reason: str, actor) -> None:
+    """Cancel a session; its slot can be booked again. Raises Forbidden, ValidationFailed."""
+    _require_coordinator(actor, session.center_id)
+    if not (reason or "").strip():
+        raise ValidationFailed(fields={"reason": [_l("Give a reason.")]})
+    if not session.is_active:
+        raise Conflict(_l("The session is already cancelled."))
+    session.is_active = False
+    session.cancelled_at = utc_now()
+    session.cancel_reason = reason.strip()
+    db.session.flush()
+
+
+def move_session(session: TherapySession, *, on: date, at: time, minutes: int | None = None, room=None, actor,
+                 now=None) -> TherapySession:
+    """Move a session to another time (and room) with the same checks as booking. Raises BookingClash."""
+    _require_coordinator(actor, session.center_id)
+    if not session.is_active:
+        raise Conflict(_l("A cancelled session cannot be moved."))
+    minutes = minutes or int((session.ends_at - session.starts_at).total_seconds() // 60)
+    travel = session.starts_at - session.busy_from
+    room = room if room is not None else session.room
+    if session.setting not in NO_ROOM_SETTINGS and (room is None or room.center_id != session.center_id):
+        raise ValidationFailed(fields={"room": [_l("Choose a room of this center.")]})
+    [occ] = occurrences(start_on=on, at=at, minutes=minutes, count=1)
+    calendar = Calendar(center_id=session.center_id, specialist_id=session.specialist_id,
+                        room_id=room.id if room else None, child_id=session.child_id, first=occ.starts_at - travel,
+                        last=occ.ends_at + travel, exclude_ids=[session.id])
+    clashes = calendar.clashes(occ, busy_from=occ.starts_at - travel, busy_until=occ.ends_at + travel,
+                               now=now or utc_now(), at_center=session.setting not in NO_ROOM_SETTINGS)
+    if clashes:
+        raise BookingClash(clashes)
+    session.starts_at, session.ends_at = occ.starts_at, occ.ends_at
+    session.busy_from, session.busy_until = occ.starts_at - travel, occ.ends_at + travel
+    session.room_id = room.id if room else None
+    _save([session], [occ])
+    return session
+
+
+__all__ = ["BookingClash", "Occurrence", "book_series", "cancel_session", "move_session"]

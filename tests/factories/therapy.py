@@ -1,0 +1,69 @@
+from datetime import date, datetime, time, timedelta, timezone
+
+import factory
+
+from eic.therapy.models import Absence, Closure, OpeningHours, SessionSeries, TherapySession, WorkingHours
+
+from .accounts import SpecialistFactory, UserFactory
+from .base import Factory
+from .centers import CenterFactory, RoomFactory
+
+
+class WorkingHoursFactory(Factory):
+    class Meta:
+        model = WorkingHours
+
+    user_id = factory.LazyFunction(lambda: SpecialistFactory().id)
+    weekday = 0
+    starts = time(9)
+    ends = time(18)
+
+
+class AbsenceFactory(Factory):
+    class Meta:
+        model = Absence
+
+    user_id = factory.LazyFunction(lambda: SpecialistFactory().id)
+    starts_on = date(2027, 9, 6)
+    ends_on = date(2027, 9, 10)
+    kind = "leave"
+
+
+class OpeningHoursFactory(Factory):
+    class Meta:
+        model = OpeningHours
+
+    center_id = factory.LazyFunction(lambda: CenterFactory().id)
+    weekday = 0
+    opens = time(8)
+    closes = time(19)
+
+
+class ClosureFactory(Factory):
+    class Meta:
+        model = Closure
+
+    center_id = factory.LazyFunction(lambda: CenterFactory().id)
+    on = date(2027, 9, 15)
+    reason = "Sanitary day"
+
+
+class SessionSeriesFactory(Factory):
+    class Meta:
+        model = SessionSeries
+
+    center_id = factory.LazyFunction(lambda: CenterFactory().id)
+    created_by_id = factory.LazyFunction(lambda: UserFactory().id)
+
+
+class TherapySessionFactory(Factory):
+    class Meta:
+        model = TherapySession
+
+    room = factory.SubFactory(RoomFactory)
+    center_id = factory.SelfAttribute("room.center_id")
+    specialist_id = factory.LazyFunction(lambda: SpecialistFactory().id)
+    starts_at = factory.Sequence(lambda n: datetime(2030, 1, 1, 5, tzinfo=timezone.utc) + timedelta(hours=n))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(minutes=45))
+    busy_from = factory.SelfAttribute("starts_at")
+    busy_until = factory.SelfAttribute("ends_at")
