@@ -1,5 +1,5 @@
 """Language choice and locale-aware formatting for pages."""
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
 
@@ -9,6 +9,9 @@ LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English
 def select_locale() -> str:
     """The user's saved choice, then the session's, then Accept-Language among kk/ru/en, then Kazakh."""
     languages = current_app.config["EIC_LANGUAGES"]
+    if not has_request_context():
+        # CLI, scheduler and worker threads: the default language.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     user_locale = getattr(current_user, "locale", None) if current_user else None
     for choice in (user_locale, session.get("lang")):
         if choice in languages:
