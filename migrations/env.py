@@ -1,4 +1,6 @@
 import logging
+import os
+import sys
 from logging.config import fileConfig
 
 from flask import current_app
@@ -13,6 +15,8 @@ config = context.config
 # This line sets up loggers basically.
 fileConfig(config.config_file_name)
 logger = logging.getLogger('alembic.env')
+# Revisions import shared helpers (guards.py) from this folder.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
 def get_engine():

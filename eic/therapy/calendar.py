@@ -155,3 +155,12 @@ class Calendar:
                    for s in sessions):
                 found.append(Clash(occ, code))
         return found
+
+
+def add_working_days(day: date, days: int) -> date:
+    """The date ``days`` working days after ``day`` (weekends and Kazakhstan's public holidays skipped)."""
+    while days > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and holiday_name(day) is None:
+            days -= 1
+    return day

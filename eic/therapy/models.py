@@ -12,6 +12,11 @@ from eic.core.timeutil import UTCDateTime, utc_now
 from eic.extensions import db
 
 SETTINGS = ("center", "day_stay", "inpatient", "home", "remote")
+ATTENDANCE = ("attended", "absent")
+ABSENCE_REASONS = ("child_ill", "family_cancelled_notice", "family_cancelled_no_notice", "specialist_absent",
+                   "center_closed", "other")
+# Reasons that count as the family missing a session (three in a row flag the case).
+FAMILY_MISSES = ("child_ill", "family_cancelled_notice", "family_cancelled_no_notice", "other")
 ABSENCE_KINDS = ("leave", "sick", "training", "other")
 
 
@@ -101,6 +106,15 @@ class TherapySession(db.Model):
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
+    attendance: Mapped[str | None] = mapped_column(String(10))
+    absence_reason: Mapped[str | None] = mapped_column(String(40))
+    attendance_recorded_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    # The session note: what was done, progress seen, the family's plan until the next session.
+    note_done: Mapped[str] = mapped_column(Text, default="")
+    note_progress: Mapped[str] = mapped_column(Text, default="")
+    note_family_plan: Mapped[str] = mapped_column(Text, default="")
+    note_recorded_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    note_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     specialist = relationship("User", foreign_keys=[specialist_id], lazy="joined")
     room = relationship("Room", lazy="joined")

@@ -6,12 +6,12 @@ from sqlalchemy.exc import IntegrityError
 
 from eic.core.errors import Conflict, Forbidden, ValidationFailed
 from eic.core.roles import Role
-from eic.core.timeutil import utc_now
+from eic.core.timeutil import ALMATY, utc_now
 from eic.extensions import db
 from eic.referrals.status import Status
 
-from .calendar import Calendar, Occurrence, occurrences
-from .models import SETTINGS, SessionSeries, TherapySession
+from .calendar import Calendar, Occurrence, add_working_days, occurrences
+from .models import ABSENCE_REASONS, SETTINGS, SessionSeries, TherapySession
 
 MAX_OCCURRENCES = 60
 HOME_SETTINGS = ("home",)
@@ -157,4 +157,63 @@ def move_session(session: TherapySession, *, on: date, at: time, minutes: int | 
     return session
 
 
-__all__ = ["BookingClash", "Occurrence", "book_series", "cancel_session", "move_session"]
+NOTE_DUE_WORKING_DAYS = 2
+
+
+def _require_session_staff(actor, session):
+    """The session's specialist or the center's coordinator."""
+    if actor is None or actor.center_id != session.center_id or not (
+            actor.role is Role.COORDINATOR or (actor.role is Role.SPECIALIST and actor.id == session.specialist_id)):
+        raise Forbidden()
+
+
+def record_attendance(session: TherapySession, *, attended: bool, reason: str | None = None, actor,
+                      now=None) -> TherapySession:
+    """Record whether the child came; a missed session needs a reason. Raises Forbidden, Conflict,
+    ValidationFailed."""
+    _require_session_staff(actor, session)
+    now = now or utc_now()
+    if not session.is_active:
+        raise Conflict(_l("The session is cancelled."))
+    if session.starts_at > now:
+        raise Conflict(_l("Attendance can be recorded once the session has started."))
+    if not attended and reason not in ABSENCE_REASONS:
+        raise ValidationFailed(fields={"reason": [_l("Choose why the session did not take place.")]})
+    session.attendance = "attended" if attended else "absent"
+    session.absence_reason = None if attended else reason
+    session.attendance_recorded_at = now
+    db.session.flush()
+    return session
+
+
+def record_note(session: TherapySession, *, done: str, progress: str = "", family_plan: str = "", actor,
+                now=None) -> TherapySession:
+    """Write the session note (the specialist of the session). Raises Forbidden, Conflict, ValidationFailed."""
+    if actor is None or actor.id != session.specialist_id:
+        raise Forbidden()
+    if session.attendance != "attended":
+        raise Conflict(_l("Record the child's attendance before the note."))
+    if not (done or "").strip():
+        raise ValidationFailed(fields={"done": [_l("Describe what was done.")]})
+    session.note_done, session.note_progress = done.strip(), (progress or "").strip()
+    session.note_family_plan = (family_plan or "").strip()
+    session.note_recorded_at = now or utc_now()
+    session.note_by_id = actor.id
+    db.session.flush()
+    return session
+
+
+def note_due_on(session: TherapySession) -> date:
+    """The last day a note is on time: a setting's number of working days after the session."""
+    return add_working_days(session.ends_at.astimezone(ALMATY).date(), NOTE_DUE_WORKING_DAYS)
+
+
+def is_note_late(session: TherapySession, *, today: date) -> bool:
+    if session.attendance != "attended":
+        return False
+    written = session.note_recorded_at.astimezone(ALMATY).date() if session.note_recorded_at else today
+    return written > note_due_on(session)
+
+
+__all__ = ["BookingClash", "Occurrence", "book_series", "cancel_session", "move_session", "record_attendance",
+           "record_note", "is_note_late"]
