@@ -7,7 +7,8 @@ import pytest
 from eic.core.roles import Role
 from eic.referrals.status import Status
 from tests.factories.accounts import user_for_role
-from tests.factories.centers import center
+from tests.factories.centers import RoomFactory, center
+from tests.factories.therapy import TherapySessionFactory
 from tests.factories.referrals import ReferralFactory
 
 ALL = tuple(Role)
@@ -49,6 +50,11 @@ MATRIX = {
     "intake.assessment": ("POST", "/intake/cases/{referral}/assessment", (Role.COORDINATOR,), 422),
     "intake.team": ("POST", "/intake/cases/{referral}/team", (Role.COORDINATOR,), 409),
     "intake.add_to_waitlist": ("POST", "/intake/cases/{referral}/waitlist", (Role.COORDINATOR,), 302),
+    "therapy_api.list_sessions": ("GET", "/api/v1/sessions", STAFF, 200),
+    "therapy_api.book": ("POST", "/api/v1/sessions", (Role.COORDINATOR,), 422),
+    "therapy_api.move": ("POST", "/api/v1/sessions/{session}/move", (Role.COORDINATOR,), 422),
+    "therapy_api.cancel": ("POST", "/api/v1/sessions/{session}/cancel", (Role.COORDINATOR,), 422),
+    "therapy_api.attendance": ("POST", "/api/v1/sessions/{session}/attendance", STAFF, 422),
 }
 EXEMPT = {"static", "core.static"}
 PUBLIC_WHEN_LOGGED_IN = {"accounts.login": 302}
@@ -68,8 +74,9 @@ def world(session):
     for role in ALL:
         users.setdefault(role, user_for_role(role))
     session.commit()
+    session_row = TherapySessionFactory(room=RoomFactory(center=referral.center), center_id=referral.center_id)
     return {"users": users, "referral": referral.id, "center": referral.center_id,
-            "other_user": user_for_role(Role.MINISTRY).id}
+            "other_user": user_for_role(Role.MINISTRY).id, "session": session_row.id}
 
 
 def call(client, api, method, url, user):

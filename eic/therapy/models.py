@@ -119,3 +119,9 @@ class TherapySession(db.Model):
     specialist = relationship("User", foreign_keys=[specialist_id], lazy="joined")
     room = relationship("Room", lazy="joined")
     series = relationship("SessionSeries")
+    center = relationship("Center")
+    referral = relationship("Referral")
+
+    @property
+    def center_code(self) -> str:
+        return self.center.code

@@ -1,0 +1,213 @@
+"""``/api/v1/sessions``: list, book, move, cancel, and record attendance."""
+from datetime import timedelta
+
+from flask import Blueprint, g, jsonify, request
+from flask_babel import gettext as _
+
+from eic.accounts.api_auth import token_required
+from eic.accounts.models import User
+from eic.centers.models import Room
+from eic.core.api import API_PREFIX, api_error, json_body
+from eic.core.errors import DomainError, ValidationFailed
+from eic.core.roles import Role
+from eic.core.timeutil import almaty_today
+from eic.extensions import csrf, db
+from eic.referrals.models import Referral
+from eic.referrals.validation import parse_date, parse_int
+
+from . import queries, services
+from .models import TherapySession
+from .parsing import booking_arguments, parse_time
+from .schemas import session_json
+
+bp = Blueprint("therapy_api", __name__, url_prefix=API_PREFIX)
+csrf.exempt(bp)
+STAFF = (Role.COORDINATOR, Role.SPECIALIST)
+
+
+def _failed(exc: DomainError):
+    db.session.rollback()
+    return api_error(exc.status, exc.message, code=exc.code, fields=exc.fields, **exc.extra)
+
+
+def _own(model, object_id, user):
+    """A row of the caller's center, or None (answered as 404 or a field error)."""
+    row = db.session.get(model, object_id) if object_id is not None else None
+    return row if row is not None and row.center_id == user.center_id else None
+
+
+@bp.route("/sessions")
+@token_required(*STAFF)
+def list_sessions():
+    """List sessions of your center.
+    ---
+    get:
+      summary: Sessions of your center in a date range (default this week), by specialist, room or child
+      security: [{bearer: []}]
+      parameters:
+        - {in: query, name: from, schema: {type: string, format: date}}
+        - {in: query, name: to, schema: {type: string, format: date}}
+        - {in: query, name: specialist_id, schema: {type: integer}}
+        - {in: query, name: room_id, schema: {type: integer}}
+        - {in: query, name: referral_id, schema: {type: integer}}
+      responses:
+        200: {description: Sessions in time order, content: {application/json: {schema: SessionPage}}}
+        401: {$ref: '#/components/responses/Error401'}
+        403: {$ref: '#/components/responses/Error403'}
+        422: {$ref: '#/components/responses/Error422'}
+    """
+    today = almaty_today()
+    first = parse_date(request.args.get("from")) if request.args.get("from") else today - timedelta(today.weekday())
+    last = parse_date(request.args.get("to")) if request.args.get("to") else first + timedelta(days=6)
+    if first is None or last is None or last < first or (last - first).days > 92:
+        return api_error(422, _("Give a range of at most 92 days as YYYY-MM-DD."),
+                         fields={"from": [_("Enter a date as YYYY-MM-DD.")]})
+    filters = {k: parse_int(request.args.get(k)) for k in ("specialist_id", "room_id", "referral_id")
+               if request.args.get(k)}
+    rows = db.session.scalars(queries.sessions_between(center_id=g.api_user.center_id, first=first, last=last,
+                                                       **filters)).all()
+    body = {"items": [session_json(s) for s in rows]}
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.route("/sessions", methods=["POST"])
+@token_required(Role.COORDINATOR)
+def book():
+    """Book a session or a weekly series.
+    ---
+    post:
+      summary: Book one session or a weekly series; saved whole or not at all
+      security: [{bearer: []}]
+      requestBody: {required: true, content: {application/json: {schema: Booking}}}
+      responses:
+        201: {description: The booked sessions, content: {application/json: {schema: SessionPage}}}
+        401: {$ref: '#/components/responses/Error401'}
+        403: {$ref: '#/components/responses/Error403'}
+        409:
+          description: "booking_clash: conflicts lists each clashing date and why; nothing was saved"
+          content: {application/json: {schema: ErrorSchema}}
+        422: {$ref: '#/components/responses/Error422'}
+    """
+    user = g.api_user
+    try:
+        args = booking_arguments(json_body())
+        referral = _own(Referral, args.pop("referral_id"), user)
+        specialist = _own(User, args.pop("specialist_id"), user)
+        room_id = args.pop("room_id")
+        room = _own(Room, room_id, user) if room_id is not None else None
+        if referral is None:
+            raise ValidationFailed(fields={"referral_id": [_("Choose the child.")]})
+        sessions = services.book_series(center=user.center, specialist=specialist, referral=referral, room=room,
+                                        actor=user, **args)
+    except DomainError as exc:
+        return _failed(exc)
+    body = {"items": [session_json(s) for s in sessions]}
+    db.session.commit()
+    return jsonify(body), 201
+
+
+def _session_or_404(session_id):
+    return _own(TherapySession, session_id, g.api_user)
+
+
+@bp.route("/sessions/<int:session_id>/move", methods=["POST"])
+@token_required(Role.COORDINATOR)
+def move(session_id):
+    """Move a session.
+    ---
+    post:
+      summary: Move a session to another time (and room), with the booking checks
+      security: [{bearer: []}]
+      parameters: [{in: path, name: session_id, required: true, schema: {type: integer}}]
+      requestBody: {required: true, content: {application/json: {schema: Move}}}
+      responses:
+        200: {description: The moved session, content: {application/json: {schema: Session}}}
+        401: {$ref: '#/components/responses/Error401'}
+        403: {$ref: '#/components/responses/Error403'}
+        404: {$ref: '#/components/responses/Error404'}
+        409: {$ref: '#/components/responses/Error409'}
+        422: {$ref: '#/components/responses/Error422'}
+    """
+    session = _session_or_404(session_id)
+    if session is None:
+        return api_error(404, _("Not found."))
+    data = json_body()
+    on, at = parse_date(data.get("on")), parse_time(data.get("at"))
+    if on is None or at is None:
+        return api_error(422, _("Some fields need correcting."), code="validation_failed",
+                         fields={"on": [_("Enter a date as YYYY-MM-DD.")]} if on is None else
+                         {"at": [_("Enter a time as HH:MM.")]})
+    room = _own(Room, parse_int(data.get("room_id")), g.api_user) if data.get("room_id") else None
+    try:
+        services.move_session(session, on=on, at=at, minutes=parse_int(data.get("minutes")) or None, room=room,
+                              actor=g.api_user)
+    except DomainError as exc:
+        return _failed(exc)
+    body = session_json(session)
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.route("/sessions/<int:session_id>/cancel", methods=["POST"])
+@token_required(Role.COORDINATOR)
+def cancel(session_id):
+    """Cancel a session.
+    ---
+    post:
+      summary: Cancel a session; its slot can be booked again
+      security: [{bearer: []}]
+      parameters: [{in: path, name: session_id, required: true, schema: {type: integer}}]
+      requestBody: {required: true, content: {application/json: {schema: Cancel}}}
+      responses:
+        200: {description: The cancelled session, content: {application/json: {schema: Session}}}
+        401: {$ref: '#/components/responses/Error401'}
+        403: {$ref: '#/components/responses/Error403'}
+        404: {$ref: '#/components/responses/Error404'}
+        409: {$ref: '#/components/responses/Error409'}
+        422: {$ref: '#/components/responses/Error422'}
+    """
+    session = _session_or_404(session_id)
+    if session is None:
+        return api_error(404, _("Not found."))
+    try:
+        services.cancel_session(session, reason=str(json_body().get("reason") or ""), actor=g.api_user)
+    except DomainError as exc:
+        return _failed(exc)
+    body = session_json(session)
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.route("/sessions/<int:session_id>/attendance", methods=["POST"])
+@token_required(*STAFF)
+def attendance(session_id):
+    """Record attendance.
+    ---
+    post:
+      summary: Record whether the child attended (a reason when not)
+      security: [{bearer: []}]
+      parameters: [{in: path, name: session_id, required: true, schema: {type: integer}}]
+      requestBody: {required: true, content: {application/json: {schema: Attendance}}}
+      responses:
+        200: {description: The session, content: {application/json: {schema: Session}}}
+        401: {$ref: '#/components/responses/Error401'}
+        403: {$ref: '#/components/responses/Error403'}
+        404: {$ref: '#/components/responses/Error404'}
+        409: {$ref: '#/components/responses/Error409'}
+        422: {$ref: '#/components/responses/Error422'}
+    """
+    session = _session_or_404(session_id)
+    if session is None:
+        return api_error(404, _("Not found."))
+    data = json_body()
+    if not isinstance(data.get("attended"), bool):
+        return api_error(422, _("Some fields need correcting."), code="validation_failed",
+                         fields={"attended": [_("Give true or false.")]})
+    try:
+        services.record_attendance(session, attended=data["attended"], reason=data.get("reason"), actor=g.api_user)
+    except DomainError as exc:
+        return _failed(exc)
+    body = session_json(session)
+    db.session.commit()
+    return jsonify(body)

@@ -1,0 +1,66 @@
+"""The sessions API's shapes (OpenAPI) and serialisation."""
+from marshmallow import Schema, fields, validate
+
+from .models import ABSENCE_REASONS, SETTINGS
+
+
+class SessionSchema(Schema):
+    id = fields.Integer()
+    center_code = fields.Function(lambda s: s.center_code)
+    specialist_id = fields.Integer()
+    specialist_name = fields.Function(lambda s: s.specialist.full_name)
+    room_id = fields.Integer(allow_none=True)
+    referral_id = fields.Integer(allow_none=True)
+    series_id = fields.Integer(allow_none=True)
+    setting = fields.String(validate=validate.OneOf(SETTINGS))
+    address = fields.String()
+    starts_at = fields.DateTime(metadata={"description": "UTC"})
+    ends_at = fields.DateTime()
+    is_active = fields.Boolean()
+    cancel_reason = fields.String()
+    attendance = fields.String(allow_none=True, validate=validate.OneOf(["attended", "absent"]))
+    absence_reason = fields.String(allow_none=True, validate=validate.OneOf(ABSENCE_REASONS))
+
+
+class SessionPageSchema(Schema):
+    items = fields.List(fields.Nested(SessionSchema))
+
+
+class BookingSchema(Schema):
+    specialist_id = fields.Integer(required=True)
+    referral_id = fields.Integer(required=True)
+    room_id = fields.Integer(metadata={"description": "Not for home visits or remote sessions"})
+    setting = fields.String(load_default="center", validate=validate.OneOf(SETTINGS))
+    start_on = fields.Date(required=True)
+    at = fields.String(required=True, metadata={"description": "HH:MM, Almaty time", "example": "10:00"})
+    minutes = fields.Integer(required=True, validate=validate.Range(10, 240))
+    weekdays = fields.List(fields.Integer(validate=validate.Range(0, 6)),
+                           metadata={"description": "0 = Monday; omit for a single session"})
+    until_on = fields.Date()
+    count = fields.Integer(metadata={"description": "Number of sessions; 1 for a single session"})
+    skip_dates = fields.List(fields.Date())
+    travel_minutes = fields.Integer(metadata={"description": "Home visits: travel before and after (default 30)"})
+
+
+class MoveSchema(Schema):
+    on = fields.Date(required=True)
+    at = fields.String(required=True, metadata={"example": "11:30"})
+    minutes = fields.Integer()
+    room_id = fields.Integer()
+
+
+class CancelSchema(Schema):
+    reason = fields.String(required=True)
+
+
+class AttendanceSchema(Schema):
+    attended = fields.Boolean(required=True)
+    reason = fields.String(validate=validate.OneOf(ABSENCE_REASONS))
+
+
+OPENAPI_SCHEMAS = {"Session": SessionSchema, "SessionPage": SessionPageSchema, "Booking": BookingSchema,
+                   "Move": MoveSchema, "Cancel": CancelSchema, "Attendance": AttendanceSchema}
+
+
+def session_json(session) -> dict:
+    return SessionSchema().dump(session)
