@@ -4,7 +4,8 @@
 def init_app(app):
     from eic.core.api import register_schemas
 
-    from . import api, schemas
+    from . import api, schemas, views
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(views.bp)
     register_schemas(app, **schemas.OPENAPI_SCHEMAS)

@@ -1,0 +1,157 @@
+"""Calendar pages: booking from a case, the week view, a session, and the specialist's day."""
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eic.accounts.models import User
+from eic.centers.models import Room
+from eic.core.auth import role_required
+from eic.core.errors import DomainError
+from eic.core.forms import apply_errors
+from eic.core.roles import Role
+from eic.core.timeutil import ALMATY, almaty_today
+from eic.extensions import db
+from eic.intake import queries as intake_queries
+from eic.referrals import queries as referral_queries
+from eic.referrals.status import Status
+from eic.referrals.validation import parse_date, parse_int
+
+from . import queries, services
+from .forms import ABSENCE_LABELS, SETTING_LABELS, AttendanceForm, BookingForm, CancelForm, MoveForm, NoteForm
+from .models import TherapySession
+
+bp = Blueprint("therapy", __name__, template_folder="templates", url_prefix="/therapy")
+STAFF = (Role.COORDINATOR, Role.SPECIALIST)
+
+
+def _session_or_404(session_id) -> TherapySession:
+    row = db.session.get(TherapySession, session_id)
+    if row is None or row.center_id != current_user.center_id:
+        abort(404)
+    return row
+
+
+def _fill_booking_choices(form):
+    form.specialist.choices = [(s.id, s.full_name) for s in intake_queries.specialists(current_user.center_id)]
+    form.room.choices = [(0, "—")] + [(r.id, r.name) for r in current_user.center.rooms]
+
+
+@bp.route("/cases/<int:referral_id>/book", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def book(referral_id):
+    referral = referral_queries.visible_referral(current_user, referral_id) or abort(404)
+    form = BookingForm()
+    _fill_booking_choices(form)
+    clashes = []
+    if form.validate_on_submit():
+        try:
+            services.book_series(
+                center=current_user.center, specialist=db.session.get(User, form.specialist.data), referral=referral,
+                room=db.session.get(Room, form.room.data) if form.room.data else None, setting=form.setting.data,
+                start_on=form.start_on.data, at=form.at.data, minutes=form.minutes.data,
+                weekdays=form.weekdays.data or None, until_on=form.until_on.data, count=form.count.data,
+                skip_dates=[d for d in map(parse_date, form.skip_dates.data or []) if d], actor=current_user)
+        except services.BookingClash as exc:
+            db.session.rollback()
+            clashes = exc.clashes
+            form.skip_dates.choices = sorted({(c.occurrence.day.isoformat(), c.occurrence.day) for c in clashes})
+            flash(str(exc.message), "error")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(" ".join([str(exc.message)] + apply_errors(form, exc.fields)), "error")
+        else:
+            db.session.commit()
+            flash(_("The sessions are booked."), "success")
+            return redirect(url_for("therapy.week", referral_id=referral.id, start=form.start_on.data.isoformat()))
+    return render_template("therapy/book.html", form=form, referral=referral, clashes=clashes,
+                           can_book=referral.status is Status.ENROLLED), 409 if clashes else 200
+
+
+@bp.route("/week")
+@role_required(*STAFF)
+def week():
+    start = parse_date(request.args.get("start")) or almaty_today()
+    start -= timedelta(days=start.weekday())
+    filters = {k: parse_int(request.args.get(k)) for k in ("specialist_id", "room_id", "referral_id")
+               if request.args.get(k)}
+    rows = db.session.scalars(queries.sessions_between(center_id=current_user.center_id, first=start,
+                                                       last=start + timedelta(days=6), **filters)).all()
+    days = [start + timedelta(days=i) for i in range(7)]
+    by_day = {d: [s for s in rows if s.starts_at.astimezone(ALMATY).date() == d] for d in days}
+    return render_template("therapy/week.html", days=days, by_day=by_day, start=start, filters=filters,
+                           staff=intake_queries.specialists(current_user.center_id), rooms=current_user.center.rooms,
+                           settings=SETTING_LABELS, ALMATY=ALMATY, prev_week=start - timedelta(days=7),
+                           next_week=start + timedelta(days=7))
+
+
+@bp.route("/my-day")
+@role_required(Role.SPECIALIST)
+def my_day():
+    day = parse_date(request.args.get("day")) or almaty_today()
+    rows = db.session.scalars(queries.sessions_between(center_id=current_user.center_id, first=day, last=day,
+                                                       specialist_id=current_user.id)).all()
+    return render_template("therapy/my_day.html", day=day, sessions=rows, settings=SETTING_LABELS, ALMATY=ALMATY)
+
+
+@bp.route("/sessions/<int:session_id>")
+@role_required(*STAFF)
+def session_detail(session_id):
+    row = _session_or_404(session_id)
+    local = row.starts_at.astimezone(ALMATY)
+    return render_template("therapy/session.html", s=row, settings=SETTING_LABELS, absence_labels=ABSENCE_LABELS,
+                           ALMATY=ALMATY, cancel_form=CancelForm(formdata=None),
+                           move_form=MoveForm(formdata=None, on=local.date(), at=local.time()),
+                           attendance_form=AttendanceForm(formdata=None), note_form=NoteForm(
+                               formdata=None, done=row.note_done, progress=row.note_progress,
+                               family_plan=row.note_family_plan),
+                           note_late=services.is_note_late(row, today=almaty_today()))
+
+
+def _act(session_id, form_class, action, done_message):
+    """Validate ``form_class``, run ``action(row, form)``, commit and go back to the session."""
+    row = _session_or_404(session_id)
+    form = form_class()
+    if form.validate_on_submit():
+        try:
+            action(row, form)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(" ".join([str(exc.message)] + [str(m) for v in exc.fields.values() for m in v]), "error")
+        else:
+            db.session.commit()
+            flash(done_message, "success")
+    else:
+        flash(" ".join(str(m) for v in form.errors.values() for m in v), "error")
+    return redirect(url_for("therapy.session_detail", session_id=row.id))
+
+
+@bp.route("/sessions/<int:session_id>/cancel", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def cancel(session_id):
+    return _act(session_id, CancelForm, lambda row, form: services.cancel_session(
+        row, reason=form.reason.data, actor=current_user), _("The session was cancelled."))
+
+
+@bp.route("/sessions/<int:session_id>/move", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def move(session_id):
+    return _act(session_id, MoveForm, lambda row, form: services.move_session(
+        row, on=form.on.data, at=form.at.data, actor=current_user), _("The session was moved."))
+
+
+@bp.route("/sessions/<int:session_id>/attendance", methods=["POST"])
+@role_required(*STAFF)
+def attendance(session_id):
+    return _act(session_id, AttendanceForm, lambda row, form: services.record_attendance(
+        row, attended=form.attended.data == "yes", reason=form.reason.data or None, actor=current_user),
+        _("Attendance recorded."))
+
+
+@bp.route("/sessions/<int:session_id>/note", methods=["POST"])
+@role_required(Role.SPECIALIST)
+def note(session_id):
+    return _act(session_id, NoteForm, lambda row, form: services.record_note(
+        row, done=form.done.data, progress=form.progress.data, family_plan=form.family_plan.data,
+        actor=current_user), _("The note was saved."))

@@ -1,0 +1,88 @@
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import func, select
+
+from eic.core.roles import Role
+from eic.extensions import db
+from eic.referrals.status import Status
+from eic.therapy import services
+from eic.therapy.calendar import holiday_name
+from eic.therapy.models import TherapySession
+from tests.factories.accounts import SpecialistFactory
+from tests.factories.centers import RoomFactory, center
+from tests.factories.referrals import ReferralFactory
+
+
+def next_clean_wednesday():
+    day = date.today() + timedelta(days=30)
+    day += timedelta(days=(2 - day.weekday()) % 7)
+    while any(holiday_name(day + timedelta(weeks=n)) for n in range(12)):
+        day += timedelta(weeks=1)
+    return day
+
+
+def count():
+    return db.session.scalar(select(func.count()).select_from(TherapySession).where(TherapySession.is_active))
+
+
+def test_book_a_series_then_see_a_clash_and_skip_it(client, login_as):
+    coordinator = login_as(Role.COORDINATOR)
+    specialist = SpecialistFactory(center=coordinator.center)
+    room = RoomFactory(center=coordinator.center)
+    referral = ReferralFactory(center=coordinator.center, status=Status.ENROLLED)
+    start = next_clean_wednesday()
+    form = {"specialist": str(specialist.id), "setting": "center", "room": str(room.id),
+            "start_on": start.isoformat(), "at": "10:00", "minutes": "45", "weekdays": ["2"], "count": "12"}
+    clash_day = start + timedelta(weeks=3)
+    other = ReferralFactory(center=coordinator.center, status=Status.ENROLLED)
+    services.book_series(center=coordinator.center, specialist=specialist, referral=other,
+                         room=RoomFactory(center=coordinator.center), start_on=clash_day, at=time(10, 30),
+                         minutes=30, count=1, actor=coordinator)
+    db.session.commit()
+    client.post("/language", data={"lang": "ru"})
+    response = client.post(f"/therapy/cases/{referral.id}/book", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and 'data-testid="clashes"' in page
+    assert "У специалиста другое занятие" in page and count() == 1
+    response = client.post(f"/therapy/cases/{referral.id}/book", data=form | {"skip_dates": [clash_day.isoformat()]})
+    assert response.status_code == 302 and count() == 12
+    week = client.get(response.location).get_data(as_text=True)
+    assert referral.child.full_name in week
+
+
+def test_other_centers_cases_and_sessions_are_404(client, login_as):
+    login_as(Role.COORDINATOR)
+    elsewhere = ReferralFactory(center=center("oral"), status=Status.ENROLLED)
+    assert client.get(f"/therapy/cases/{elsewhere.id}/book").status_code == 404
+    from tests.factories.therapy import TherapySessionFactory
+
+    row = TherapySessionFactory(room=RoomFactory(center=center("oral")))
+    assert client.get(f"/therapy/sessions/{row.id}").status_code == 404
+    assert client.post(f"/therapy/sessions/{row.id}/cancel", data={"reason": "x"}).status_code == 404
+
+
+def test_specialist_records_attendance_and_a_note(client, login_as):
+    specialist = login_as(Role.SPECIALIST)
+    referral = ReferralFactory(center=specialist.center, status=Status.ENROLLED)
+    start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
+    row = TherapySession(center_id=specialist.center_id, specialist_id=specialist.id, referral_id=referral.id,
+                         child_id=referral.child_id, setting="home", address="Демо көшесі, 1", starts_at=start,
+                         ends_at=start + timedelta(minutes=30), busy_from=start,
+                         busy_until=start + timedelta(minutes=30))
+    db.session.add(row)
+    db.session.commit()
+    my_day = client.get("/therapy/my-day").get_data(as_text=True)
+    assert referral.child.full_name in my_day and "Демо көшесі, 1" in my_day
+    response = client.post(f"/therapy/sessions/{row.id}/note", data={"done": "Play"})
+    assert response.status_code == 302
+    db.session.refresh(row)
+    assert row.note_recorded_at is None  # attendance first
+    client.post(f"/therapy/sessions/{row.id}/attendance", data={"attended": "no", "reason": ""})
+    db.session.refresh(row)
+    assert row.attendance is None  # a reason is needed
+    client.post(f"/therapy/sessions/{row.id}/attendance", data={"attended": "yes"})
+    client.post(f"/therapy/sessions/{row.id}/note", data={"done": "Turn-taking", "progress": "", "family_plan": ""})
+    db.session.refresh(row)
+    assert row.attendance == "attended" and row.note_done == "Turn-taking"
+    page = client.get(f"/therapy/sessions/{row.id}").get_data(as_text=True)
+    assert "Turn-taking" in page
