@@ -29,13 +29,18 @@ CLASH_MESSAGES = {
 }
 
 
-@lru_cache(maxsize=32)
-def _kz_holidays(year: int):
-    return holidays.country_holidays("KZ", years=year)
+# The holidays package names Kazakhstan's holidays in Kazakh and English (no Russian yet).
+HOLIDAY_LANGUAGES = {"kk": "kk"}
 
 
-def holiday_name(day: date) -> str | None:
-    return _kz_holidays(day.year).get(day)
+@lru_cache(maxsize=64)
+def _kz_holidays(year: int, language: str):
+    return holidays.country_holidays("KZ", years=year, language=language)
+
+
+def holiday_name(day: date, locale: str | None = None) -> str | None:
+    """The public holiday on ``day`` in Kazakhstan, named in Kazakh for ``kk``, else in English; or None."""
+    return _kz_holidays(day.year, HOLIDAY_LANGUAGES.get(locale or "", "en_US")).get(day)
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,12 @@ class Clash:
 
     @property
     def message(self) -> str:
-        return str(CLASH_MESSAGES[self.code]) % {"name": self.detail}
+        detail = self.detail
+        if self.code == "holiday":
+            from flask_babel import get_locale
+
+            detail = holiday_name(self.occurrence.day, str(get_locale() or "")) or detail
+        return str(CLASH_MESSAGES[self.code]) % {"name": detail}
 
     def as_dict(self) -> dict:
         return {"date": self.occurrence.day.isoformat(), "starts_at": self.occurrence.starts_at.isoformat(),
