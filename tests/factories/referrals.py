@@ -5,6 +5,7 @@ import factory
 
 from eic.core.timeutil import almaty_today
 from eic.demo.data import demo_iin
+from eic.referrals.validation import iin_check_digit
 from eic.referrals.models import (Caregiver, Child, Referral, ReferralDiagnosis, ReferralRiskFactor,
                                   StatusChange)
 from eic.referrals.status import Status
@@ -20,13 +21,25 @@ def valid_iin(born, sex="F") -> str:
     return demo_iin(born, sex, _rng)
 
 
+def unique_iin(born, sex, serial: int) -> str:
+    """A valid IIN whose registration digits come from ``serial`` (< 5000), so factories never collide."""
+    century = {19: 3, 20: 5}[born.year // 100] + (1 if sex == "F" else 0)
+    for number in (serial, serial + 5000):
+        first11 = f"{born:%y%m%d}{century}{number:04d}"
+        if (check := iin_check_digit(first11)) is not None:
+            return first11 + str(check)
+    raise ValueError("no valid IIN")
+
+
 class ChildFactory(Factory):
     class Meta:
         model = Child
+        exclude = ("serial",)
 
-    birth_on = factory.LazyFunction(lambda: almaty_today() - timedelta(days=400))
+    serial = factory.Sequence(lambda n: n)
+    birth_on = factory.LazyAttribute(lambda o: almaty_today() - timedelta(days=400 + o.serial % 500))
     sex = "F"
-    iin = factory.LazyAttribute(lambda o: valid_iin(o.birth_on, o.sex))
+    iin = factory.LazyAttribute(lambda o: unique_iin(o.birth_on, o.sex, (o.serial // 500) % 5000))
     last_name = "Сынақова"
     first_name = factory.Sequence(lambda n: f"Айару{n}")
     patronymic = ""
