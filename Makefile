@@ -47,7 +47,7 @@ test-postgres: install
 	EIC_TEST_DB=postgresql $(BIN)/pytest -q -m "not browser"
 
 lint: install
-	$(BIN)/flake8 eic tests config run.py
+	$(BIN)/flake8 eic tests config run.py bench
 
 migration: install
 	$(BIN)/flask db revision --autogenerate -m "$(m)"
