@@ -93,6 +93,7 @@ class TherapySession(db.Model):
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
     referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id"), index=True)
     child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"))
+    plan_service_id: Mapped[int | None] = mapped_column(ForeignKey("plan_services.id"), index=True)
     series_id: Mapped[int | None] = mapped_column(ForeignKey("session_series.id"), index=True)
     setting: Mapped[str] = mapped_column(String(20), default="center")
     address: Mapped[str] = mapped_column(String(300), default="")
@@ -125,3 +126,112 @@ class TherapySession(db.Model):
     @property
     def center_code(self) -> str:
         return self.center.code
+
+
+GOAL_KINDS = ("child", "family")
+SERVICE_KINDS = ("therapy", "counselling", "peer_group", "home_training", "benefits_legal", "respite")
+# Caregiver support (seed 002 and order No. 153's social services) planned as services in their own right.
+CAREGIVER_SERVICE_KINDS = ("counselling", "peer_group", "home_training", "benefits_legal", "respite")
+NATURAL_SETTINGS = ("home",)
+OUTCOME_AREAS = ("social", "knowledge", "behaviour")
+
+
+class Plan(db.Model):
+    """An individual plan; a new version is a new row and only one is current."""
+
+    __tablename__ = "plans"
+    __table_args__ = (Index("uq_plans_referral_current", "referral_id", unique=True,
+                            sqlite_where=db.text("is_current"), postgresql_where=db.text("is_current")),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    is_current: Mapped[bool] = mapped_column(default=True)
+    starts_on: Mapped[date]
+    agreed_by: Mapped[str] = mapped_column(String(200), default="")
+    agreed_on: Mapped[date | None]
+    review_interval_months: Mapped[int] = mapped_column(default=3)
+    next_review_on: Mapped[date]
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
+
+    goals = relationship("Goal", order_by="Goal.id", cascade="all, delete-orphan")
+    services = relationship("PlanService", order_by="PlanService.id", cascade="all, delete-orphan")
+    reviews = relationship("Review", order_by="Review.reviewed_on", cascade="all, delete-orphan")
+
+
+class Goal(db.Model):
+    """A measurable outcome for the child or the family, rated by goal attainment scaling (-2..+2)."""
+
+    __tablename__ = "goals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default="child")
+    domain: Mapped[str] = mapped_column(String(30), default="")
+    description: Mapped[str] = mapped_column(Text)
+    criterion: Mapped[str] = mapped_column(Text)
+    target_on: Mapped[date]
+    baseline_gas: Mapped[int] = mapped_column(default=-1)
+
+
+class PlanService(db.Model):
+    __tablename__ = "plan_services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="therapy")
+    discipline_id: Mapped[int | None] = mapped_column(ForeignKey("disciplines.id"))
+    specialist_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    frequency: Mapped[int] = mapped_column(default=1)
+    per: Mapped[str] = mapped_column(String(5), default="week")
+    minutes: Mapped[int] = mapped_column(default=45)
+    mode: Mapped[str] = mapped_column(String(10), default="individual")
+    setting: Mapped[str] = mapped_column(String(20), default="center")
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    # Why the team chose a setting other than the family's natural environment (home).
+    setting_reason: Mapped[str] = mapped_column(Text, default="")
+    is_refused: Mapped[bool] = mapped_column(default=False)
+
+    discipline = relationship("Discipline", lazy="joined")
+    specialist = relationship("User", lazy="joined")
+
+
+class Review(db.Model):
+    __tablename__ = "plan_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    reviewed_on: Mapped[date]
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    ratings = relationship("GoalRating", cascade="all, delete-orphan")
+
+
+class GoalRating(db.Model):
+    __tablename__ = "goal_ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("plan_reviews.id"), index=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id"), index=True)
+    gas: Mapped[int]
+
+
+class OutcomeRating(db.Model):
+    """Child outcome ratings at entry and exit, 1-7 in the three early intervention outcome areas."""
+
+    __tablename__ = "outcome_ratings"
+    __table_args__ = (Index("uq_outcome_ratings_referral_kind", "referral_id", "kind", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"))
+    kind: Mapped[str] = mapped_column(String(5))
+    rated_on: Mapped[date]
+    social: Mapped[int]
+    knowledge: Mapped[int]
+    behaviour: Mapped[int]
+    # Exit only: did the child gain new skills in each area? (stored together: all three areas)
+    new_skills: Mapped[bool | None]

@@ -2,11 +2,14 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import factory
 
-from eic.therapy.models import Absence, Closure, OpeningHours, SessionSeries, TherapySession, WorkingHours
+from eic.referrals.status import Status
+from eic.therapy.models import (Absence, Closure, Goal, GoalRating, OpeningHours, OutcomeRating, Plan, PlanService,
+                                Review, SessionSeries, TherapySession, WorkingHours)
 
 from .accounts import SpecialistFactory, UserFactory
 from .base import Factory
 from .centers import CenterFactory, RoomFactory
+from .referrals import ReferralFactory
 
 
 class WorkingHoursFactory(Factory):
@@ -67,3 +70,61 @@ class TherapySessionFactory(Factory):
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(minutes=45))
     busy_from = factory.SelfAttribute("starts_at")
     busy_until = factory.SelfAttribute("ends_at")
+
+
+class PlanFactory(Factory):
+    class Meta:
+        model = Plan
+
+    referral_id = factory.LazyFunction(lambda: ReferralFactory(status=Status.ENROLLED).id)
+    starts_on = date(2027, 9, 1)
+    next_review_on = date(2027, 12, 1)
+
+
+class GoalFactory(Factory):
+    class Meta:
+        model = Goal
+
+    plan_id = factory.LazyFunction(lambda: PlanFactory().id)
+    description = "Says 10 words"
+    criterion = "Counted by the speech therapist"
+    target_on = date(2027, 12, 1)
+
+
+class PlanServiceFactory(Factory):
+    class Meta:
+        model = PlanService
+
+    plan_id = factory.LazyFunction(lambda: PlanFactory().id)
+    starts_on = date(2027, 9, 1)
+    ends_on = date(2028, 3, 1)
+    setting = "home"
+
+
+class ReviewFactory(Factory):
+    class Meta:
+        model = Review
+
+    plan_id = factory.LazyFunction(lambda: PlanFactory().id)
+    reviewed_on = date(2027, 12, 1)
+
+
+class GoalRatingFactory(Factory):
+    class Meta:
+        model = GoalRating
+
+    review_id = factory.LazyFunction(lambda: ReviewFactory().id)
+    goal_id = factory.LazyFunction(lambda: GoalFactory().id)
+    gas = 0
+
+
+class OutcomeRatingFactory(Factory):
+    class Meta:
+        model = OutcomeRating
+
+    referral_id = factory.LazyFunction(lambda: ReferralFactory(status=Status.ENROLLED).id)
+    kind = "entry"
+    rated_on = date(2027, 9, 1)
+    social = 3
+    knowledge = 3
+    behaviour = 4
