@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import (BooleanField, DateField, FieldList, Form, FormField, IntegerField, SelectField, StringField,
+                     TextAreaField, TimeField)
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from eic.core.forms import MultiCheckboxField
@@ -50,3 +51,87 @@ class NoteForm(FlaskForm):
     done = TextAreaField(_l("What was done"), validators=[InputRequired(REQUIRED)])
     progress = TextAreaField(_l("Progress seen"))
     family_plan = TextAreaField(_l("The family's plan until the next session"))
+
+
+GOAL_KIND_LABELS = {"child": _l("Child"), "family": _l("Family")}
+SERVICE_KIND_LABELS = {"therapy": _l("Therapy"), "counselling": _l("Counselling for the caregiver"),
+                       "peer_group": _l("Peer (mutual-help) group"), "home_training": _l("Training in care at home"),
+                       "benefits_legal": _l("Help with benefits and legal questions"), "respite": _l("Respite care")}
+GAS_CHOICES = [(-2, "-2"), (-1, "-1"), (0, "0"), (1, "+1"), (2, "+2")]
+
+
+class GoalRow(Form):
+    kind = SelectField(_l("For"), choices=list(GOAL_KIND_LABELS.items()), validate_choice=False)
+    domain = StringField(_l("Domain"))
+    description = StringField(_l("Goal"))
+    criterion = StringField(_l("How it is measured"))
+    target_on = DateField(_l("Target date"), validators=[Optional()])
+    baseline_gas = SelectField(_l("Baseline"), coerce=int, choices=GAS_CHOICES, default=-1, validate_choice=False)
+
+
+class ServiceRow(Form):
+    kind = SelectField(_l("Service"), choices=list(SERVICE_KIND_LABELS.items()), validate_choice=False)
+    discipline_id = SelectField(_l("Discipline"), coerce=int, validate_choice=False)
+    specialist_id = SelectField(_l("Specialist"), coerce=int, validate_choice=False)
+    frequency = IntegerField(_l("Sessions"), validators=[Optional()])
+    per = SelectField(_l("Per"), choices=[("week", _l("week")), ("month", _l("month"))], validate_choice=False)
+    minutes = IntegerField(_l("Minutes"), default=45, validators=[Optional()])
+    mode = SelectField(_l("Mode"), choices=[("individual", _l("Individual")), ("group", _l("Group"))],
+                       validate_choice=False)
+    setting = SelectField(_l("Setting"), choices=list(SETTING_LABELS.items()), validate_choice=False)
+    setting_reason = StringField(_l("Reason if not at home"))
+    ends_on = DateField(_l("Projected end"), validators=[Optional()])
+    is_refused = BooleanField(_l("Refused by the family"))
+
+
+class PlanForm(FlaskForm):
+    starts_on = DateField(_l("Plan starts on"), validators=[InputRequired(REQUIRED)])
+    goals = FieldList(FormField(GoalRow), min_entries=3, max_entries=10)
+    services = FieldList(FormField(ServiceRow), min_entries=4, max_entries=12)
+    agreed_by = StringField(_l("Agreed by (family member)"))
+    agreed_on = DateField(_l("Agreed on"), validators=[Optional()])
+    review_interval_months = IntegerField(_l("Review every (months)"), default=3,
+                                          validators=[InputRequired(REQUIRED), NumberRange(1, 6)])
+    notes = TextAreaField(_l("Notes"))
+
+    def service_kwargs(self) -> dict:
+        """Filled rows only, as the plan service expects them."""
+        # row.form: a FormField has its own "description" attribute that hides the subfield of that name.
+        goals = [row.data for row in self.goals if (row.form.description.data or "").strip()]
+        services = []
+        for row in self.services:
+            data = row.data
+            if not data["frequency"]:
+                continue
+            data["discipline_id"] = data["discipline_id"] or None
+            data["specialist_id"] = data["specialist_id"] or None
+            services.append(data)
+        return {"starts_on": self.starts_on.data, "goals": goals, "services": services,
+                "agreed_by": self.agreed_by.data, "agreed_on": self.agreed_on.data,
+                "review_interval_months": self.review_interval_months.data, "notes": self.notes.data}
+
+
+OUTCOME_CHOICES = [(i, str(i)) for i in range(1, 8)]
+
+
+class OutcomeForm(FlaskForm):
+    kind = SelectField(_l("When"), choices=[("entry", _l("At entry")), ("exit", _l("At exit"))])
+    rated_on = DateField(_l("Date"), validators=[InputRequired(REQUIRED)])
+    social = SelectField(_l("Positive social-emotional skills"), coerce=int, choices=OUTCOME_CHOICES, default=4)
+    knowledge = SelectField(_l("Acquiring and using knowledge and skills (incl. early language)"), coerce=int,
+                            choices=OUTCOME_CHOICES, default=4)
+    behaviour = SelectField(_l("Using appropriate behaviours to meet needs"), coerce=int, choices=OUTCOME_CHOICES,
+                            default=4)
+    new_skills = SelectField(_l("At exit: did the child gain new skills?"),
+                             choices=[("", "—"), ("yes", _l("Yes")), ("no", _l("No"))])
+
+
+def review_form_class(goals):
+    class ReviewForm(FlaskForm):
+        reviewed_on = DateField(_l("Date of review"), validators=[InputRequired(REQUIRED)])
+        notes = TextAreaField(_l("Service changes and notes"))
+
+    for goal in goals:
+        setattr(ReviewForm, f"goal_{goal.id}", SelectField(goal.description, coerce=int, choices=GAS_CHOICES,
+                                                           default=goal.baseline_gas))
+    return ReviewForm
