@@ -51,8 +51,10 @@ def login():
             session.clear()
             login_user(user)
             session["login_at"] = session["last_seen"] = utc_now().timestamp()
-            if lang and not user.locale:
+            if lang:
+                # A language chosen on the login page is the user's latest explicit choice.
                 user.locale = lang
+                session["lang"] = lang
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")) or url_for("core.index"))
     return render_template("accounts/login.html", form=form)

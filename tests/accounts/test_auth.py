@@ -146,3 +146,12 @@ def test_cli_users_create_and_token(app, session):
     bad = runner.invoke(args=["users", "create", "--email", "x@test.eic", "--role", "coordinator",
                               "--password", "long-enough-password", "--center", "nowhere"])
     assert bad.exit_code != 0 and "no center" in bad.output
+
+
+def test_language_chosen_on_the_login_page_wins(client, session):
+    user = UserFactory(locale="kk")
+    session.commit()
+    client.post("/language", data={"lang": "ru"})
+    login(client, user.email)
+    db.session.refresh(user)
+    assert user.locale == "ru"
