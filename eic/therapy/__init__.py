@@ -4,7 +4,7 @@
 def init_app(app):
     from eic.core.api import register_schemas
 
-    from . import api, plan_views, schemas, views  # noqa: F401 - plan_views adds routes to views.bp
+    from . import api, discharge_views, plan_views, schemas, views  # noqa: F401 - they add routes to views.bp
 
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)

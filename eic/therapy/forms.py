@@ -135,3 +135,37 @@ def review_form_class(goals):
         setattr(ReviewForm, f"goal_{goal.id}", SelectField(goal.description, coerce=int, choices=GAS_CHOICES,
                                                            default=goal.baseline_gas))
     return ReviewForm
+
+
+DISCHARGE_LABELS = {"goals_met": _l("Goals met"), "age_transition": _l("Transition at the age limit"),
+                    "moved_away": _l("Moved away"), "family_withdrew": _l("The family withdrew"),
+                    "referred_on": _l("Referred on to another service")}
+FIVE = [(0, "—")] + [(i, str(i)) for i in range(1, 6)]
+
+
+class DischargeForm(FlaskForm):
+    discharged_on = DateField(_l("Date of discharge"), validators=[InputRequired(REQUIRED)])
+    reason = SelectField(_l("Reason"), choices=list(DISCHARGE_LABELS.items()))
+    destination = StringField(_l("Referred on to"))
+    handover_summary = TextAreaField(_l("Hand-over summary"))
+    social = SelectField(_l("Positive social-emotional skills"), coerce=int, choices=OUTCOME_CHOICES, default=4)
+    knowledge = SelectField(_l("Acquiring and using knowledge and skills (incl. early language)"), coerce=int,
+                            choices=OUTCOME_CHOICES, default=4)
+    behaviour = SelectField(_l("Using appropriate behaviours to meet needs"), coerce=int, choices=OUTCOME_CHOICES,
+                            default=4)
+    new_skills = SelectField(_l("Did the child gain new skills?"), choices=[("yes", _l("Yes")), ("no", _l("No"))])
+    satisfaction_overall = SelectField(_l("The family: overall satisfaction (1-5)"), coerce=int, choices=FIVE)
+    satisfaction_respect = SelectField(_l("The family: treated with respect (1-5)"), coerce=int, choices=FIVE)
+    satisfaction_helped = SelectField(_l("The family: the services helped our child (1-5)"), coerce=int,
+                                      choices=FIVE)
+    satisfaction_comment = TextAreaField(_l("The family's comment"))
+    follow_up_on = DateField(_l("Follow-up check on"), validators=[Optional()])
+
+    def service_kwargs(self) -> dict:
+        satisfaction = {k: self[f"satisfaction_{k}"].data or None for k in ("overall", "respect", "helped")}
+        satisfaction["comment"] = self.satisfaction_comment.data
+        return {"discharged_on": self.discharged_on.data, "reason": self.reason.data,
+                "destination": self.destination.data or "", "handover_summary": self.handover_summary.data or "",
+                "exit_ratings": {"social": self.social.data, "knowledge": self.knowledge.data,
+                                 "behaviour": self.behaviour.data, "new_skills": self.new_skills.data == "yes"},
+                "satisfaction": satisfaction, "follow_up_on": self.follow_up_on.data}

@@ -235,3 +235,27 @@ class OutcomeRating(db.Model):
     behaviour: Mapped[int]
     # Exit only: did the child gain new skills in each area? (stored together: all three areas)
     new_skills: Mapped[bool | None]
+
+
+DISCHARGE_REASONS = ("goals_met", "age_transition", "moved_away", "family_withdrew", "referred_on")
+
+
+class Discharge(db.Model):
+    """The end of a case: reason, hand-over, the family's satisfaction, and follow-up (order No. 153)."""
+
+    __tablename__ = "discharges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), unique=True)
+    discharged_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(String(20))
+    destination: Mapped[str] = mapped_column(String(300), default="")
+    handover_summary: Mapped[str] = mapped_column(Text, default="")
+    # The family's satisfaction (seed 003): 1-5 on three questions, and a comment.
+    satisfaction_overall: Mapped[int | None]
+    satisfaction_respect: Mapped[int | None]
+    satisfaction_helped: Mapped[int | None]
+    satisfaction_comment: Mapped[str] = mapped_column(Text, default="")
+    follow_up_on: Mapped[date | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)

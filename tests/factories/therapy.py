@@ -3,8 +3,8 @@ from datetime import date, datetime, time, timedelta, timezone
 import factory
 
 from eic.referrals.status import Status
-from eic.therapy.models import (Absence, Closure, Goal, GoalRating, OpeningHours, OutcomeRating, Plan, PlanService,
-                                Review, SessionSeries, TherapySession, WorkingHours)
+from eic.therapy.models import (Absence, Closure, Discharge, Goal, GoalRating, OpeningHours, OutcomeRating, Plan,
+                                PlanService, Review, SessionSeries, TherapySession, WorkingHours)
 
 from .accounts import SpecialistFactory, UserFactory
 from .base import Factory
@@ -128,3 +128,13 @@ class OutcomeRatingFactory(Factory):
     social = 3
     knowledge = 3
     behaviour = 4
+
+
+class DischargeFactory(Factory):
+    class Meta:
+        model = Discharge
+
+    referral_id = factory.LazyFunction(lambda: ReferralFactory(status=Status.CLOSED, is_open=False).id)
+    discharged_on = date(2027, 12, 1)
+    reason = "goals_met"
+    follow_up_on = date(2028, 3, 1)

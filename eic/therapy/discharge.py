@@ -1,0 +1,95 @@
+"""The end of a case: discharge with exit ratings and the family's satisfaction, follow-up, and the age flags."""
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from eic.core.errors import Conflict, Forbidden, ValidationFailed
+from eic.core.roles import Role
+from eic.core.timeutil import add_years, almaty_today, months_between
+from eic.extensions import db
+from eic.referrals import services as referral_services
+from eic.referrals.status import Status
+
+from . import plans
+from .models import DISCHARGE_REASONS, Discharge, TherapySession
+from .queries import day_bounds
+
+TRANSITION_FLAG_MONTHS = 33  # 2 years 9 months
+# Services end at 3; a child with a developmental disorder may continue to 4 (order No. 153; a setting).
+UPPER_AGE_YEARS = 3
+EXTENDED_AGE_YEARS = 4
+AGE_LIMIT_WARNING_DAYS = 60
+DEFAULT_FOLLOW_UP_MONTHS = 3
+
+
+def transition_due(child, *, today: date) -> bool:
+    """Transition planning is flagged from 2 years 9 months."""
+    return months_between(child.birth_on, today) >= TRANSITION_FLAG_MONTHS
+
+
+def age_limit_on(referral) -> date:
+    """The last day of services: the 3rd birthday, or the 4th for a child with a diagnosed disorder."""
+    years = EXTENDED_AGE_YEARS if referral.diagnoses else UPPER_AGE_YEARS
+    return add_years(referral.child.birth_on, years)
+
+
+def age_limit_near(referral, *, today: date) -> bool:
+    return (age_limit_on(referral) - today).days <= AGE_LIMIT_WARNING_DAYS
+
+
+def discharge(referral, *, discharged_on: date, reason: str, exit_ratings: dict, destination: str = "",
+              handover_summary: str = "", satisfaction: dict | None = None, follow_up_on: date | None = None,
+              actor, today: date | None = None) -> Discharge:
+    """Close an enrolled case: exit outcome ratings, the family's satisfaction, future sessions cancelled, and
+    follow-up. ``exit_ratings``: social, knowledge, behaviour (1-7) and new_skills. Raises Forbidden, Conflict,
+    ValidationFailed (nothing changes)."""
+    if actor is None or actor.role is not Role.COORDINATOR or actor.center_id != referral.center_id:
+        raise Forbidden()
+    if referral.status is not Status.ENROLLED:
+        raise Conflict(_l("Only an enrolled child can be discharged."))
+    today = today or almaty_today()
+    errors = {}
+    if reason not in DISCHARGE_REASONS:
+        errors["reason"] = [_l("Choose the reason for discharge.")]
+    if discharged_on is None or discharged_on > today or discharged_on < referral.referred_on:
+        errors["discharged_on"] = [_l("Enter the discharge date (not in the future).")]
+    if reason == "referred_on" and (not destination.strip() or not handover_summary.strip()):
+        errors["destination"] = [_l("Name the service the child is referred to and write the hand-over summary.")]
+    satisfaction = satisfaction or {}
+    for key in ("overall", "respect", "helped"):
+        value = satisfaction.get(key)
+        if value is not None and value not in range(1, 6):
+            errors[f"satisfaction_{key}"] = [_l("Rate from 1 to 5.")]
+    if follow_up_on is not None and discharged_on is not None and follow_up_on <= discharged_on:
+        errors["follow_up_on"] = [_l("The follow-up check comes after the discharge.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    plans.record_outcomes(referral, kind="exit", rated_on=discharged_on, actor=actor, **exit_ratings)
+    row = Discharge(referral_id=referral.id, discharged_on=discharged_on, reason=reason,
+                    destination=destination.strip(), handover_summary=handover_summary.strip(),
+                    satisfaction_overall=satisfaction.get("overall"), satisfaction_respect=satisfaction.get("respect"),
+                    satisfaction_helped=satisfaction.get("helped"),
+                    satisfaction_comment=(satisfaction.get("comment") or "").strip(),
+                    follow_up_on=follow_up_on or plans.add_months(discharged_on, DEFAULT_FOLLOW_UP_MONTHS),
+                    created_by_id=actor.id)
+    db.session.add(row)
+    # Sessions after the discharge day free their slots.
+    after_discharge = day_bounds(discharged_on, discharged_on)[1]
+    for session in db.session.scalars(select(TherapySession).where(
+            TherapySession.referral_id == referral.id, TherapySession.is_active.is_(True),
+            TherapySession.starts_at >= after_discharge)):
+        session.is_active = False
+        session.cancel_reason = str(_l("Discharged"))
+    referral_services.transition(referral, to=Status.CLOSED, actor=actor, reason=reason, today=discharged_on)
+    db.session.flush()
+    return row
+
+
+def follow_ups_due(center_id: int, *, today: date, within_days: int = 14):
+    """Discharged children of a center whose follow-up check is due within ``within_days`` (or overdue)."""
+    from eic.referrals.models import Referral
+
+    return db.session.scalars(select(Discharge).join(Referral, Referral.id == Discharge.referral_id).where(
+        Referral.center_id == center_id, Discharge.follow_up_on <= today + timedelta(days=within_days))
+        .order_by(Discharge.follow_up_on)).all()

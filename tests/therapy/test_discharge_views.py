@@ -1,0 +1,32 @@
+from datetime import timedelta
+
+from eic.core.roles import Role
+from eic.extensions import db
+from eic.referrals.status import Status
+from tests.factories.referrals import CaregiverFactory, ReferralFactory
+
+
+def test_discharge_through_the_page_and_print_in_the_familys_language(client, login_as, almaty_today):
+    coordinator = login_as(Role.COORDINATOR)
+    referral = ReferralFactory(center=coordinator.center, status=Status.ENROLLED,
+                               referred_on=almaty_today - timedelta(days=200))
+    referral.caregiver = CaregiverFactory(child=referral.child, preferred_language="ru")
+    db.session.commit()
+    form = {"discharged_on": almaty_today.isoformat(), "reason": "referred_on", "destination": "",
+            "handover_summary": "", "social": "5", "knowledge": "4", "behaviour": "5", "new_skills": "yes",
+            "satisfaction_overall": "5", "satisfaction_respect": "5", "satisfaction_helped": "4",
+            "satisfaction_comment": "", "follow_up_on": ""}
+    bad = client.post(f"/therapy/cases/{referral.id}/discharge", data=form, headers={"Accept-Language": "en"})
+    assert "Name the service the child is referred to" in bad.get_data(as_text=True)
+    db.session.refresh(referral)
+    assert referral.status is Status.ENROLLED
+    response = client.post(f"/therapy/cases/{referral.id}/discharge",
+                           data=form | {"destination": "Областной центр", "handover_summary": "Цели и план"},
+                           headers={"Accept-Language": "kk"})
+    assert response.status_code == 302
+    db.session.refresh(referral)
+    assert referral.status is Status.CLOSED
+    summary = client.get(response.location, headers={"Accept-Language": "kk"}).get_data(as_text=True)
+    assert "Областной центр" in summary and "Причина" in summary  # printed in Russian, the family's language
+    # The follow-up check defaults to 3 months later: not yet on the list of checks due within 30 days.
+    assert f"#{referral.id}" not in client.get("/therapy/follow-ups").get_data(as_text=True)
