@@ -66,6 +66,7 @@ MATRIX = {
     "therapy.discharge": ("GET", "/therapy/cases/{referral}/discharge", (Role.COORDINATOR,), 200),
     "therapy.discharge_summary": ("GET", "/therapy/cases/{referral}/summary", STAFF, 404),
     "therapy.follow_ups": ("GET", "/therapy/follow-ups", (Role.COORDINATOR,), 200),
+    "therapy_api.read_plan": ("GET", "/api/v1/referrals/{referral}/plan", STAFF, 404),
     "therapy_api.list_sessions": ("GET", "/api/v1/sessions", STAFF, 200),
     "therapy_api.book": ("POST", "/api/v1/sessions", (Role.COORDINATOR,), 422),
     "therapy_api.move": ("POST", "/api/v1/sessions/{session}/move", (Role.COORDINATOR,), 422),

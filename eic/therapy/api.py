@@ -15,10 +15,10 @@ from eic.extensions import csrf, db
 from eic.referrals.models import Referral
 from eic.referrals.validation import parse_date, parse_int
 
-from . import queries, services
+from . import plans, queries, services
 from .models import TherapySession
 from .parsing import booking_arguments, parse_time
-from .schemas import session_json
+from .schemas import PlanSchema, session_json
 
 bp = Blueprint("therapy_api", __name__, url_prefix=API_PREFIX)
 csrf.exempt(bp)
@@ -209,5 +209,29 @@ def attendance(session_id):
     except DomainError as exc:
         return _failed(exc)
     body = session_json(session)
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.route("/referrals/<int:referral_id>/plan")
+@token_required(*STAFF)
+def read_plan(referral_id):
+    """Read a child's current plan.
+    ---
+    get:
+      summary: The current individual plan of a child of your center
+      security: [{bearer: []}]
+      parameters: [{in: path, name: referral_id, required: true, schema: {type: integer}}]
+      responses:
+        200: {description: The current plan, content: {application/json: {schema: Plan}}}
+        401: {$ref: '#/components/responses/Error401'}
+        403: {$ref: '#/components/responses/Error403'}
+        404: {$ref: '#/components/responses/Error404'}
+    """
+    referral = _own(Referral, referral_id, g.api_user)
+    plan = plans.current_plan(referral.id) if referral is not None else None
+    if plan is None:
+        return api_error(404, _("Not found."))
+    body = PlanSchema().dump(plan)
     db.session.commit()
     return jsonify(body)

@@ -64,3 +64,52 @@ OPENAPI_SCHEMAS = {"Session": SessionSchema, "SessionPage": SessionPageSchema, "
 
 def session_json(session) -> dict:
     return SessionSchema().dump(session)
+
+
+class GoalSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String(validate=validate.OneOf(["child", "family"]))
+    domain = fields.String()
+    description = fields.String()
+    criterion = fields.String()
+    target_on = fields.Date()
+    baseline_gas = fields.Integer(validate=validate.Range(-2, 2))
+
+
+class PlanServiceSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    discipline = fields.Function(lambda s: s.discipline.code if s.discipline else None)
+    specialist_id = fields.Integer(allow_none=True)
+    frequency = fields.Integer()
+    per = fields.String(validate=validate.OneOf(["week", "month"]))
+    minutes = fields.Integer()
+    mode = fields.String()
+    setting = fields.String(validate=validate.OneOf(SETTINGS))
+    setting_reason = fields.String()
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    is_refused = fields.Boolean()
+
+
+class ReviewSchema(Schema):
+    reviewed_on = fields.Date()
+    notes = fields.String()
+    ratings = fields.Function(lambda r: {str(x.goal_id): x.gas for x in r.ratings})
+
+
+class PlanSchema(Schema):
+    id = fields.Integer()
+    referral_id = fields.Integer()
+    version = fields.Integer()
+    starts_on = fields.Date()
+    agreed_by = fields.String()
+    agreed_on = fields.Date(allow_none=True)
+    review_interval_months = fields.Integer()
+    next_review_on = fields.Date()
+    goals = fields.List(fields.Nested(GoalSchema))
+    services = fields.List(fields.Nested(PlanServiceSchema))
+    reviews = fields.List(fields.Nested(ReviewSchema))
+
+
+OPENAPI_SCHEMAS["Plan"] = PlanSchema

@@ -106,3 +106,21 @@ def test_specialist_records_attendance_after_the_start(api, world, session):
     assert api.post(url, json={"attended": False}).status_code == 422
     response = api.post(url, json={"attended": False, "reason": "child_ill"})
     assert response.status_code == 200 and response.json["absence_reason"] == "child_ill"
+
+
+def test_read_the_current_plan(api, world, session):
+    from eic.therapy import plans
+
+    plan = plans.create_plan(world["referral"], starts_on=world["start"], actor=world["coordinator"],
+                             goals=[{"kind": "child", "description": "Walks", "criterion": "PT observes",
+                                     "target_on": world["start"] + timedelta(days=90)}],
+                             services=[{"kind": "respite", "frequency": 1, "per": "month", "minutes": 120,
+                                        "setting": "home", "ends_on": world["start"] + timedelta(days=180)}],
+                             today=world["start"])
+    session.commit()
+    api.as_user(world["specialist"])
+    body = api.get(f"/api/v1/referrals/{world['referral'].id}/plan").json
+    assert body["id"] == plan.id and body["goals"][0]["description"] == "Walks"
+    assert body["services"][0]["kind"] == "respite"
+    api.as_user(user_for_role(Role.COORDINATOR))
+    assert api.get(f"/api/v1/referrals/{world['referral'].id}/plan").status_code == 404
