@@ -66,6 +66,8 @@ MATRIX = {
     "therapy.discharge": ("GET", "/therapy/cases/{referral}/discharge", (Role.COORDINATOR,), 200),
     "therapy.discharge_summary": ("GET", "/therapy/cases/{referral}/summary", STAFF, 404),
     "therapy.follow_ups": ("GET", "/therapy/follow-ups", (Role.COORDINATOR,), 200),
+    "therapy.book_group": ("GET", "/therapy/groups/book", (Role.COORDINATOR,), 200),
+    "therapy.add_to_roster": ("POST", "/therapy/sessions/{session}/roster", (Role.COORDINATOR,), 302),
     "therapy_api.read_plan": ("GET", "/api/v1/referrals/{referral}/plan", STAFF, 404),
     "therapy_api.list_sessions": ("GET", "/api/v1/sessions", STAFF, 200),
     "therapy_api.book": ("POST", "/api/v1/sessions", (Role.COORDINATOR,), 422),

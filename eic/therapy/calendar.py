@@ -11,7 +11,7 @@ from sqlalchemy import select
 from eic.core.timeutil import ALMATY
 from eic.extensions import db
 
-from .models import Absence, Closure, OpeningHours, TherapySession, WorkingHours
+from .models import Absence, Closure, OpeningHours, RosterEntry, TherapySession, WorkingHours
 
 # Used when a center (or a specialist) has no hours recorded: Monday to Friday, 09:00-18:00.
 DEFAULT_HOURS = {weekday: (time(9), time(18)) for weekday in range(5)}
@@ -25,6 +25,7 @@ CLASH_MESSAGES = {
     "specialist_busy": _l("The specialist has another session"),
     "room_busy": _l("The room is taken"),
     "child_busy": _l("The child has another session"),
+    "caregiver_busy": _l("The caregiver has another group at this time"),
     "past": _l("The time has already passed"),
 }
 
@@ -114,6 +115,26 @@ def _within(hours: dict, occ: Occurrence, busy_from: datetime, busy_until: datet
     return False
 
 
+def child_sessions(child_id: int, window_from: datetime, window_until: datetime, *, audience: str = "child"):
+    """The child's active sessions in a window: their own, and groups they are on the roster of.
+
+    With ``audience="caregiver"``: the caregivers' groups the family is on the roster of.
+    """
+    from eic.referrals.models import Referral
+
+    active = TherapySession.is_active.is_(True)
+    in_window = (TherapySession.starts_at < window_until, TherapySession.ends_at > window_from)
+    on_roster = select(RosterEntry.session_id).join(Referral, Referral.id == RosterEntry.referral_id).where(
+        Referral.child_id == child_id)
+    groups = select(TherapySession).where(active, *in_window, TherapySession.audience == audience,
+                                          TherapySession.id.in_(on_roster))
+    if audience != "child":
+        return db.session.scalars(groups).all()
+    own = db.session.scalars(select(TherapySession).where(active, *in_window,
+                                                          TherapySession.child_id == child_id)).all()
+    return own + [s for s in db.session.scalars(groups) if s not in own]
+
+
 class Calendar:
     """Everything needed to check many occurrences with a handful of indexed queries."""
 
@@ -137,9 +158,7 @@ class Calendar:
         self.room_sessions = [] if room_id is None else db.session.scalars(select(TherapySession).where(
             active, TherapySession.room_id == room_id, TherapySession.starts_at < window_until,
             TherapySession.ends_at > window_from)).all()
-        self.child_sessions = [] if child_id is None else db.session.scalars(select(TherapySession).where(
-            active, TherapySession.child_id == child_id, TherapySession.starts_at < window_until,
-            TherapySession.ends_at > window_from)).all()
+        self.child_sessions = [] if child_id is None else child_sessions(child_id, window_from, window_until)
 
     def clashes(self, occ: Occurrence, *, busy_from: datetime, busy_until: datetime, now: datetime,
                 at_center: bool = True) -> list[Clash]:

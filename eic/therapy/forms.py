@@ -33,6 +33,17 @@ class BookingForm(FlaskForm):
     skip_dates = MultiCheckboxField(_l("Skip these dates"), validate_choice=False)
 
 
+class GroupBookingForm(BookingForm):
+    capacity = IntegerField(_l("Places in the group"), default=6,
+                            validators=[InputRequired(REQUIRED), NumberRange(2, 30)])
+    audience = SelectField(_l("For"), choices=[("child", _l("Children (group class)")),
+                                               ("caregiver", _l("Caregivers (peer group)"))])
+
+
+class RosterForm(FlaskForm):
+    referral = SelectField(_l("Child"), coerce=int, validate_choice=False)
+
+
 class CancelForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[InputRequired(REQUIRED)])
 

@@ -5,7 +5,7 @@ constraint per specialist, room and child on PostgreSQL, triggers on SQLite.
 """
 from datetime import date, time
 
-from sqlalchemy import ForeignKey, Index, String, Text, Time
+from sqlalchemy import ForeignKey, Index, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eic.core.timeutil import UTCDateTime, utc_now
@@ -65,6 +65,21 @@ class Closure(db.Model):
     reason: Mapped[str] = mapped_column(String(200), default="")
 
 
+class RosterEntry(db.Model):
+    """A child (or, for a caregivers' group, the child's caregiver) on a group session's roster."""
+
+    __tablename__ = "roster_entries"
+    __table_args__ = (UniqueConstraint("session_id", "referral_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("therapy_sessions.id"), index=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    attendance: Mapped[str | None] = mapped_column(String(10))
+    added_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
+
+    referral = relationship("Referral", lazy="joined")
+
+
 class SessionSeries(db.Model):
     """A weekly series booked in one go; its sessions are saved whole or not at all."""
 
@@ -97,6 +112,9 @@ class TherapySession(db.Model):
     series_id: Mapped[int | None] = mapped_column(ForeignKey("session_series.id"), index=True)
     setting: Mapped[str] = mapped_column(String(20), default="center")
     address: Mapped[str] = mapped_column(String(300), default="")
+    # A group session (a children's class or a caregivers' peer group) has a capacity and a roster.
+    capacity: Mapped[int | None]
+    audience: Mapped[str] = mapped_column(String(10), default="child", server_default="child")
     starts_at: Mapped[object] = mapped_column(UTCDateTime)
     ends_at: Mapped[object] = mapped_column(UTCDateTime)
     busy_from: Mapped[object] = mapped_column(UTCDateTime)
@@ -123,9 +141,15 @@ class TherapySession(db.Model):
     center = relationship("Center")
     referral = relationship("Referral")
 
+    roster = relationship("RosterEntry", order_by="RosterEntry.id", cascade="all, delete-orphan")
+
     @property
     def center_code(self) -> str:
         return self.center.code
+
+    @property
+    def is_group(self) -> bool:
+        return self.capacity is not None
 
 
 GOAL_KINDS = ("child", "family")

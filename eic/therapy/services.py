@@ -2,6 +2,7 @@
 from datetime import date, time, timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from eic.core.errors import Conflict, Forbidden, ValidationFailed
@@ -10,8 +11,8 @@ from eic.core.timeutil import ALMATY, utc_now
 from eic.extensions import db
 from eic.referrals.status import Status
 
-from .calendar import Calendar, Occurrence, add_working_days, occurrences
-from .models import ABSENCE_REASONS, SETTINGS, SessionSeries, TherapySession
+from .calendar import Calendar, Clash, Occurrence, add_working_days, child_sessions, occurrences
+from .models import ABSENCE_REASONS, SETTINGS, RosterEntry, SessionSeries, TherapySession
 
 MAX_OCCURRENCES = 60
 HOME_SETTINGS = ("home",)
@@ -54,13 +55,15 @@ def _check_parties(*, center, specialist, room, referral, setting, minutes, erro
 
 def book_series(*, center, specialist, referral, room=None, setting="center", start_on: date, at: time,
                 minutes: int, weekdays=None, until_on: date | None = None, count: int | None = None,
-                skip_dates=(), travel_minutes: int | None = None, address: str | None = None, actor,
-                now=None) -> list[TherapySession]:
+                skip_dates=(), travel_minutes: int | None = None, address: str | None = None,
+                capacity: int | None = None, audience: str = "child", actor, now=None) -> list[TherapySession]:
     """Book one session (``count=1``) or a weekly series on ``weekdays`` (0 = Monday) at ``at`` Almaty time.
 
     Every occurrence is checked against the specialist, the room and the child, opening and working hours,
-    absences, public holidays and closures before anything is saved. Raises ValidationFailed (bad input),
-    Forbidden (not this center's coordinator), BookingClash (listing every clashing date; nothing saved).
+    absences, public holidays and closures before anything is saved. With ``capacity`` it is a group session
+    (no child; ``audience`` child or caregiver) whose roster is filled with ``add_to_roster``.
+    Raises ValidationFailed (bad input), Forbidden (not this center's coordinator), BookingClash (listing every
+    clashing date; nothing saved).
     """
     _require_coordinator(actor, center.id)
     errors = {}
@@ -74,6 +77,14 @@ def book_series(*, center, specialist, referral, room=None, setting="center", st
         errors["until_on"] = [_l("The end date is before the start date.")]
     if count is not None and not 1 <= count <= MAX_OCCURRENCES:
         errors["count"] = [_l("Book from 1 to %(n)s sessions at once.", n=MAX_OCCURRENCES)]
+    if capacity is not None and (not isinstance(capacity, int) or not 2 <= capacity <= 30):
+        errors["capacity"] = [_l("A group has from 2 to 30 places.")]
+    if audience not in ("child", "caregiver"):
+        errors["audience"] = [_l("Choose children or caregivers.")]
+    if capacity is None and referral is None:
+        errors["referral"] = [_l("Choose the child.")]
+    if capacity is not None:
+        referral = None
     if errors:
         raise ValidationFailed(fields=errors)
     skip = set(skip_dates)
@@ -100,7 +111,8 @@ def book_series(*, center, specialist, referral, room=None, setting="center", st
     series = SessionSeries(center_id=center.id, created_by_id=actor.id) if len(planned) > 1 else None
     sessions = [TherapySession(center_id=center.id, specialist_id=specialist.id, room_id=room.id if room else None,
                                referral_id=referral.id if referral else None, child_id=child_id, series=series,
-                               setting=setting, address=address or "", starts_at=o.starts_at, ends_at=o.ends_at,
+                               setting=setting, address=address or "", capacity=capacity, audience=audience,
+                               starts_at=o.starts_at, ends_at=o.ends_at,
                                busy_from=o.starts_at - travel, busy_until=o.ends_at + travel,
                                created_by_id=actor.id) for o in planned]
     _save(sessions, planned)
@@ -155,6 +167,41 @@ def move_session(session: TherapySession, *, on: date, at: time, minutes: int | 
     session.room_id = room.id if room else None
     _save([session], [occ])
     return session
+
+
+def add_to_roster(session: TherapySession, *, referral, actor) -> RosterEntry:
+    """Put an enrolled child (or, for a caregivers' group, the family) on a group session's roster.
+
+    Refused when the group is full, the child is already on it, or the child (caregiver) is busy then.
+    Raises Forbidden, Conflict, ValidationFailed.
+    """
+    _require_coordinator(actor, session.center_id)
+    if not session.is_group or not session.is_active:
+        raise Conflict(_l("This is not an open group session."))
+    if referral.center_id != session.center_id or referral.status is not Status.ENROLLED:
+        raise ValidationFailed(fields={"referral": [_l("Sessions can be booked only for a child enrolled at this "
+                                                       "center.")]})
+    # Serialise additions to this group: a row lock on PostgreSQL, the write lock on SQLite (BEGIN IMMEDIATE).
+    db.session.execute(select(TherapySession.id).where(TherapySession.id == session.id).with_for_update())
+    taken = db.session.scalar(select(func.count()).select_from(RosterEntry).where(
+        RosterEntry.session_id == session.id))
+    if taken >= session.capacity:
+        raise Conflict(_l("The group is full (%(n)s places).", n=session.capacity))
+    if any(entry.referral_id == referral.id for entry in session.roster):
+        raise Conflict(_l("Already on the roster."))
+    busy = child_sessions(referral.child_id, session.starts_at, session.ends_at, audience=session.audience)
+    if any(other.id != session.id and other.starts_at < session.ends_at and session.starts_at < other.ends_at
+           for other in busy):
+        code = "child_busy" if session.audience == "child" else "caregiver_busy"
+        raise BookingClash([Clash(Occurrence(session.starts_at, session.ends_at), code)])
+    entry = RosterEntry(session_id=session.id, referral_id=referral.id)
+    session.roster.append(entry)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_l("Already on the roster."))
+    return entry
 
 
 NOTE_DUE_WORKING_DAYS = 2
@@ -216,4 +263,4 @@ def is_note_late(session: TherapySession, *, today: date) -> bool:
 
 
 __all__ = ["BookingClash", "Occurrence", "book_series", "cancel_session", "move_session", "record_attendance",
-           "record_note", "is_note_late"]
+           "record_note", "is_note_late", "add_to_roster"]

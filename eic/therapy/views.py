@@ -8,7 +8,7 @@ from flask_login import current_user
 from eic.accounts.models import User
 from eic.centers.models import Room
 from eic.core.auth import role_required
-from eic.core.errors import DomainError
+from eic.core.errors import DomainError, ValidationFailed
 from eic.core.forms import apply_errors
 from eic.core.roles import Role
 from eic.core.timeutil import ALMATY, almaty_today
@@ -19,7 +19,8 @@ from eic.referrals.status import Status
 from eic.referrals.validation import parse_date, parse_int
 
 from . import queries, services
-from .forms import ABSENCE_LABELS, SETTING_LABELS, AttendanceForm, BookingForm, CancelForm, MoveForm, NoteForm
+from .forms import (ABSENCE_LABELS, SETTING_LABELS, AttendanceForm, BookingForm, CancelForm, GroupBookingForm, MoveForm,
+                    NoteForm, RosterForm)
 from .models import TherapySession
 
 bp = Blueprint("therapy", __name__, template_folder="templates", url_prefix="/therapy")
@@ -69,6 +70,48 @@ def book(referral_id):
                            can_book=referral.status is Status.ENROLLED), 409 if clashes else 200
 
 
+@bp.route("/groups/book", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def book_group():
+    form = GroupBookingForm()
+    _fill_booking_choices(form)
+    clashes = []
+    if form.validate_on_submit():
+        try:
+            sessions = services.book_series(
+                center=current_user.center, specialist=db.session.get(User, form.specialist.data), referral=None,
+                room=db.session.get(Room, form.room.data) if form.room.data else None, setting=form.setting.data,
+                start_on=form.start_on.data, at=form.at.data, minutes=form.minutes.data,
+                weekdays=form.weekdays.data or None, until_on=form.until_on.data, count=form.count.data,
+                skip_dates=[d for d in map(parse_date, form.skip_dates.data or []) if d],
+                capacity=form.capacity.data, audience=form.audience.data, actor=current_user)
+        except services.BookingClash as exc:
+            db.session.rollback()
+            clashes = exc.clashes
+            form.skip_dates.choices = sorted({(c.occurrence.day.isoformat(), c.occurrence.day) for c in clashes})
+            flash(str(exc.message), "error")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(" ".join([str(exc.message)] + apply_errors(form, exc.fields)), "error")
+        else:
+            db.session.commit()
+            flash(_("The sessions are booked."), "success")
+            return redirect(url_for("therapy.session_detail", session_id=sessions[0].id))
+    return render_template("therapy/book_group.html", form=form, clashes=clashes), 409 if clashes else 200
+
+
+@bp.route("/sessions/<int:session_id>/roster", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def add_to_roster(session_id):
+    def add(row, form):
+        referral = referral_queries.visible_referral(current_user, form.referral.data) if form.referral.data else None
+        if referral is None:
+            raise ValidationFailed(fields={"referral": [_("Choose the child.")]})
+        services.add_to_roster(row, referral=referral, actor=current_user)
+
+    return _act(session_id, RosterForm, add, _("Added to the group."))
+
+
 @bp.route("/week")
 @role_required(*STAFF)
 def week():
@@ -100,7 +143,12 @@ def my_day():
 def session_detail(session_id):
     row = _session_or_404(session_id)
     local = row.starts_at.astimezone(ALMATY)
+    roster_form = RosterForm(formdata=None)
+    if row.is_group:
+        roster_form.referral.choices = [(r.id, r.child.full_name) for r in db.session.scalars(
+            referral_queries.referral_list(current_user, status=Status.ENROLLED.value))]
     return render_template("therapy/session.html", s=row, settings=SETTING_LABELS, absence_labels=ABSENCE_LABELS,
+                           roster_form=roster_form,
                            ALMATY=ALMATY, cancel_form=CancelForm(formdata=None),
                            move_form=MoveForm(formdata=None, on=local.date(), at=local.time()),
                            attendance_form=AttendanceForm(formdata=None), note_form=NoteForm(

@@ -4,7 +4,7 @@ import factory
 
 from eic.referrals.status import Status
 from eic.therapy.models import (Absence, Closure, Discharge, Goal, GoalRating, OpeningHours, OutcomeRating, Plan,
-                                PlanService, Review, SessionSeries, TherapySession, WorkingHours)
+                                PlanService, Review, RosterEntry, SessionSeries, TherapySession, WorkingHours)
 
 from .accounts import SpecialistFactory, UserFactory
 from .base import Factory
@@ -138,3 +138,11 @@ class DischargeFactory(Factory):
     discharged_on = date(2027, 12, 1)
     reason = "goals_met"
     follow_up_on = date(2028, 3, 1)
+
+
+class RosterEntryFactory(Factory):
+    class Meta:
+        model = RosterEntry
+
+    session_id = factory.LazyFunction(lambda: TherapySessionFactory(capacity=6).id)
+    referral_id = factory.LazyFunction(lambda: ReferralFactory(status=Status.ENROLLED).id)

@@ -86,3 +86,22 @@ def test_specialist_records_attendance_and_a_note(client, login_as):
     assert row.attendance == "attended" and row.note_done == "Turn-taking"
     page = client.get(f"/therapy/sessions/{row.id}").get_data(as_text=True)
     assert "Turn-taking" in page
+
+
+def test_book_a_group_and_fill_its_roster(client, login_as):
+    coordinator = login_as(Role.COORDINATOR)
+    specialist = SpecialistFactory(center=coordinator.center)
+    room = RoomFactory(center=coordinator.center, capacity=8)
+    children = [ReferralFactory(center=coordinator.center, status=Status.ENROLLED) for _ in range(3)]
+    start = next_clean_wednesday()
+    response = client.post("/therapy/groups/book", data={
+        "audience": "caregiver", "capacity": "2", "specialist": str(specialist.id), "setting": "center",
+        "room": str(room.id), "start_on": start.isoformat(), "at": "15:00", "minutes": "60", "count": "1"})
+    assert response.status_code == 302
+    session_url = response.location
+    session_id = int(session_url.rstrip("/").rsplit("/", 1)[1])
+    for child in children:
+        client.post(f"/therapy/sessions/{session_id}/roster", data={"referral": str(child.id)})
+    page = client.get(session_url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Roster (2 / 2)" in page
+    assert children[0].child.full_name in page and children[2].child.full_name not in page
