@@ -1,4 +1,6 @@
 """Form helpers shared by the domains."""
+import re
+
 from wtforms import SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -8,14 +10,27 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def _find_field(form, name: str):
+    """A top-level field, or a field inside a FieldList of FormFields named ``<list>-<index>-<field>``."""
+    if name in form:
+        return form[name]
+    match = re.fullmatch(r"(\w+?)-(\d+)-(\w+)", name)
+    if match and match.group(1) in form:
+        entries = form[match.group(1)].entries
+        index = int(match.group(2))
+        if index < len(entries) and hasattr(entries[index], "form") and match.group(3) in entries[index].form:
+            return entries[index].form[match.group(3)]
+    return None
+
+
 def apply_errors(form, fields: dict, field_map: dict | None = None) -> list[str]:
     """Put a service's field messages on the form's fields; returns messages no field took."""
     field_map = field_map or {}
     leftovers = []
     for name, messages in fields.items():
-        target = field_map.get(name, name.replace(".", "_"))
-        if target in form:
-            form[target].errors = list(form[target].errors or []) + [str(m) for m in messages]
+        target = _find_field(form, field_map.get(name, name.replace(".", "_")))
+        if target is not None:
+            target.errors = list(target.errors or []) + [str(m) for m in messages]
         else:
             leftovers.extend(str(m) for m in messages)
     return leftovers
