@@ -1,4 +1,6 @@
 """Plan pages: the child's plan with its history, reviews and outcome ratings; the center's plan list."""
+from datetime import datetime, time, timedelta
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,14 +12,14 @@ from eic.core.errors import DomainError
 from eic.core.forms import apply_errors
 from eic.core.i18n import localized
 from eic.core.roles import Role
-from eic.core.timeutil import almaty_today
+from eic.core.timeutil import ALMATY, almaty_today
 from eic.extensions import db
 from eic.intake import queries as intake_queries
 from eic.referrals import queries as referral_queries
 from eic.referrals.models import Referral
 from eic.referrals.status import Status
 
-from . import plans
+from . import plans, queries, services
 from .forms import (GOAL_KIND_LABELS, SERVICE_KIND_LABELS, SETTING_LABELS, OutcomeForm, PlanForm,
                     review_form_class)
 from .models import OutcomeRating, Plan
@@ -138,4 +140,9 @@ def plans_due():
         Plan.referral_id.in_([r.id for r in enrolled]), Plan.is_current.is_(True)))}
     rows = [(r, current.get(r.id), plans.plan_state(r, has_plan=r.id in current, today=today),
              plans.review_state(current[r.id], today=today) if r.id in current else None) for r in enrolled]
-    return render_template("therapy/plans.html", rows=rows, due_on=plans.plan_due_on, today=today)
+    missed = queries.missed_in_a_row_ids([r.id for r in enrolled])
+    since = datetime.combine(today - timedelta(days=60), time(0), tzinfo=ALMATY)
+    late_notes = [s for s in queries.notes_missing_or_late(current_user.center_id, since=since)
+                  if services.is_note_late(s, today=today)]
+    return render_template("therapy/plans.html", rows=rows, due_on=plans.plan_due_on, today=today, missed=missed,
+                           late_notes=late_notes, ALMATY=ALMATY)

@@ -1,7 +1,7 @@
 """Reads of the calendar, always scoped to a center."""
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from eic.core.timeutil import ALMATY
 from eic.extensions import db
@@ -38,3 +38,31 @@ def missed_in_a_row(referral_id: int, *, run: int = 3) -> bool:
         TherapySession.referral_id == referral_id, TherapySession.is_active.is_(True),
         TherapySession.attendance.is_not(None)).order_by(TherapySession.starts_at.desc()).limit(run)).all()
     return len(last) == run and all(s.attendance == "absent" and s.absence_reason in FAMILY_MISSES for s in last)
+
+
+def missed_in_a_row_ids(referral_ids, *, run: int = 3) -> set[int]:
+    """Of ``referral_ids``, those whose last ``run`` recorded sessions were all missed by the family.
+
+    One query with a window function instead of one query per child.
+    """
+    if not referral_ids:
+        return set()
+    ranked = select(TherapySession.referral_id, TherapySession.attendance, TherapySession.absence_reason,
+                    func.row_number().over(partition_by=TherapySession.referral_id,
+                                           order_by=TherapySession.starts_at.desc()).label("n")).where(
+        TherapySession.referral_id.in_(list(referral_ids)), TherapySession.is_active.is_(True),
+        TherapySession.attendance.is_not(None)).subquery()
+    rows = db.session.execute(select(ranked).where(ranked.c.n <= run)).all()
+    by_referral = {}
+    for row in rows:
+        by_referral.setdefault(row.referral_id, []).append(row)
+    return {rid for rid, last in by_referral.items()
+            if len(last) == run and all(r.attendance == "absent" and r.absence_reason in FAMILY_MISSES for r in last)}
+
+
+def notes_missing_or_late(center_id: int, *, since: datetime):
+    """Attended sessions of a center since ``since`` with no note yet (callers apply the lateness rule)."""
+    return db.session.scalars(select(TherapySession).where(
+        TherapySession.center_id == center_id, TherapySession.attendance == "attended",
+        TherapySession.note_recorded_at.is_(None), TherapySession.ends_at >= since)
+        .order_by(TherapySession.ends_at)).all()

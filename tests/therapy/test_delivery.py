@@ -88,3 +88,14 @@ def test_sessions_between_is_scoped_to_the_center_and_days(series):
     assert rows == series["sessions"][:2]
     assert db.session.scalars(queries.sessions_between(center_id=center("aktobe").id, first=date(2027, 9, 1),
                                                        last=date(2027, 9, 30))).all() == []
+
+
+def test_batch_flags_for_the_coordinators_list(series):
+    s1, s2, s3, s4 = series["sessions"]
+    for s in (s2, s3, s4):
+        services.record_attendance(s, attended=False, reason="child_ill", actor=series["specialist"], now=AFTER)
+    services.record_attendance(s1, attended=True, actor=series["specialist"], now=AFTER)
+    other = ReferralFactory(status=Status.ENROLLED)
+    assert queries.missed_in_a_row_ids([series["referral"].id, other.id]) == {series["referral"].id}
+    pending = queries.notes_missing_or_late(s1.center_id, since=datetime(2027, 8, 1, tzinfo=timezone.utc))
+    assert pending == [s1] and services.is_note_late(s1, today=date(2027, 9, 20))
