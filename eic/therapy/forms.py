@@ -21,6 +21,7 @@ assert set(ABSENCE_LABELS) == set(ABSENCE_REASONS)
 
 
 class BookingForm(FlaskForm):
+    plan_service = SelectField(_l("Service of the plan"), coerce=int, validate_choice=False)
     specialist = SelectField(_l("Specialist"), coerce=int)
     setting = SelectField(_l("Setting"), choices=list(SETTING_LABELS.items()))
     room = SelectField(_l("Room"), coerce=int)
@@ -60,6 +61,7 @@ class AttendanceForm(FlaskForm):
 
 class NoteForm(FlaskForm):
     done = TextAreaField(_l("What was done"), validators=[InputRequired(REQUIRED)])
+    goal_ids = MultiCheckboxField(_l("Goals worked on"), coerce=int, validate_choice=False)
     progress = TextAreaField(_l("Progress seen"))
     family_plan = TextAreaField(_l("The family's plan until the next session"))
 

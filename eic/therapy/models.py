@@ -5,7 +5,7 @@ constraint per specialist, room and child on PostgreSQL, triggers on SQLite.
 """
 from datetime import date, time
 
-from sqlalchemy import ForeignKey, Index, String, Text, Time, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eic.core.timeutil import UTCDateTime, utc_now
@@ -132,6 +132,8 @@ class TherapySession(db.Model):
     note_done: Mapped[str] = mapped_column(Text, default="")
     note_progress: Mapped[str] = mapped_column(Text, default="")
     note_family_plan: Mapped[str] = mapped_column(Text, default="")
+    # Ids of the plan goals the session worked on.
+    note_goal_ids: Mapped[list] = mapped_column(JSON, default=list)
     note_recorded_at: Mapped[object | None] = mapped_column(UTCDateTime)
     note_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -140,6 +142,7 @@ class TherapySession(db.Model):
     series = relationship("SessionSeries")
     center = relationship("Center")
     referral = relationship("Referral")
+    plan_service = relationship("PlanService")
 
     roster = relationship("RosterEntry", order_by="RosterEntry.id", cascade="all, delete-orphan")
 

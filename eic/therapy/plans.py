@@ -61,6 +61,18 @@ def current_plan(referral_id: int) -> Plan | None:
     return db.session.scalar(select(Plan).where(Plan.referral_id == referral_id, Plan.is_current.is_(True)))
 
 
+def current_goals(referral_ids) -> dict[int, list[Goal]]:
+    """The goals of the current plans of several children, in one query."""
+    if not referral_ids:
+        return {}
+    rows = db.session.execute(select(Plan.referral_id, Goal).join(Goal, Goal.plan_id == Plan.id).where(
+        Plan.referral_id.in_(list(referral_ids)), Plan.is_current.is_(True)).order_by(Goal.id)).all()
+    result = {}
+    for referral_id, goal in rows:
+        result.setdefault(referral_id, []).append(goal)
+    return result
+
+
 def _clean_goal(raw: dict, i: int, errors: dict):
     name = f"goals-{i}-"
     description = str(raw.get("description") or "").strip()

@@ -56,7 +56,8 @@ def _check_parties(*, center, specialist, room, referral, setting, minutes, erro
 def book_series(*, center, specialist, referral, room=None, setting="center", start_on: date, at: time,
                 minutes: int, weekdays=None, until_on: date | None = None, count: int | None = None,
                 skip_dates=(), travel_minutes: int | None = None, address: str | None = None,
-                capacity: int | None = None, audience: str = "child", actor, now=None) -> list[TherapySession]:
+                capacity: int | None = None, audience: str = "child", plan_service=None, actor,
+                now=None) -> list[TherapySession]:
     """Book one session (``count=1``) or a weekly series on ``weekdays`` (0 = Monday) at ``at`` Almaty time.
 
     Every occurrence is checked against the specialist, the room and the child, opening and working hours,
@@ -85,6 +86,8 @@ def book_series(*, center, specialist, referral, room=None, setting="center", st
         errors["referral"] = [_l("Choose the child.")]
     if capacity is not None:
         referral = None
+    if plan_service is not None and (referral is None or not _service_of_current_plan(plan_service, referral)):
+        errors["plan_service"] = [_l("Choose a service of the child's current plan.")]
     if errors:
         raise ValidationFailed(fields=errors)
     skip = set(skip_dates)
@@ -111,12 +114,20 @@ def book_series(*, center, specialist, referral, room=None, setting="center", st
     series = SessionSeries(center_id=center.id, created_by_id=actor.id) if len(planned) > 1 else None
     sessions = [TherapySession(center_id=center.id, specialist_id=specialist.id, room_id=room.id if room else None,
                                referral_id=referral.id if referral else None, child_id=child_id, series=series,
+                               plan_service_id=plan_service.id if plan_service is not None else None,
                                setting=setting, address=address or "", capacity=capacity, audience=audience,
                                starts_at=o.starts_at, ends_at=o.ends_at,
                                busy_from=o.starts_at - travel, busy_until=o.ends_at + travel,
                                created_by_id=actor.id) for o in planned]
     _save(sessions, planned)
     return sessions
+
+
+def _service_of_current_plan(plan_service, referral) -> bool:
+    from .models import Plan
+
+    plan = db.session.get(Plan, plan_service.plan_id)
+    return plan is not None and plan.is_current and plan.referral_id == referral.id
 
 
 def _save(sessions, planned):
@@ -233,15 +244,24 @@ def record_attendance(session: TherapySession, *, attended: bool, reason: str | 
     return session
 
 
-def record_note(session: TherapySession, *, done: str, progress: str = "", family_plan: str = "", actor,
-                now=None) -> TherapySession:
-    """Write the session note (the specialist of the session). Raises Forbidden, Conflict, ValidationFailed."""
+def record_note(session: TherapySession, *, done: str, progress: str = "", family_plan: str = "", goal_ids=(),
+                actor, now=None) -> TherapySession:
+    """Write the session note (the specialist of the session): what was done, the plan goals it worked on, the
+    progress seen and the family's plan. Raises Forbidden, Conflict, ValidationFailed."""
     if actor is None or actor.id != session.specialist_id:
         raise Forbidden()
     if session.attendance != "attended":
         raise Conflict(_l("Record the child's attendance before the note."))
     if not (done or "").strip():
         raise ValidationFailed(fields={"done": [_l("Describe what was done.")]})
+    from .plans import current_plan
+
+    plan = current_plan(session.referral_id) if session.referral_id else None
+    allowed = {g.id for g in plan.goals} if plan else set()
+    goal_ids = [int(g) for g in goal_ids or []]
+    if not set(goal_ids) <= allowed:
+        raise ValidationFailed(fields={"goal_ids": [_l("Choose goals of the child's current plan.")]})
+    session.note_goal_ids = goal_ids
     session.note_done, session.note_progress = done.strip(), (progress or "").strip()
     session.note_family_plan = (family_plan or "").strip()
     session.note_recorded_at = now or utc_now()

@@ -10,6 +10,7 @@ from eic.centers.models import Room
 from eic.core.auth import role_required
 from eic.core.errors import DomainError, ValidationFailed
 from eic.core.forms import apply_errors
+from eic.core.i18n import localized
 from eic.core.roles import Role
 from eic.core.timeutil import ALMATY, almaty_today
 from eic.extensions import db
@@ -18,9 +19,9 @@ from eic.referrals import queries as referral_queries
 from eic.referrals.status import Status
 from eic.referrals.validation import parse_date, parse_int
 
-from . import queries, services
-from .forms import (ABSENCE_LABELS, SETTING_LABELS, AttendanceForm, BookingForm, CancelForm, GroupBookingForm, MoveForm,
-                    NoteForm, RosterForm)
+from . import plans, queries, services
+from .forms import (ABSENCE_LABELS, SERVICE_KIND_LABELS, SETTING_LABELS, AttendanceForm, BookingForm, CancelForm,
+                    GroupBookingForm, MoveForm, NoteForm, RosterForm)
 from .models import TherapySession
 
 bp = Blueprint("therapy", __name__, template_folder="templates", url_prefix="/therapy")
@@ -34,6 +35,11 @@ def _session_or_404(session_id) -> TherapySession:
     return row
 
 
+def _service_label(service) -> str:
+    name = localized(service.discipline, "name") if service.discipline else str(SERVICE_KIND_LABELS[service.kind])
+    return f"{name}: {service.frequency} × {service.minutes}"
+
+
 def _fill_booking_choices(form):
     form.specialist.choices = [(s.id, s.full_name) for s in intake_queries.specialists(current_user.center_id)]
     form.room.choices = [(0, "—")] + [(r.id, r.name) for r in current_user.center.rooms]
@@ -45,6 +51,9 @@ def book(referral_id):
     referral = referral_queries.visible_referral(current_user, referral_id) or abort(404)
     form = BookingForm()
     _fill_booking_choices(form)
+    plan = plans.current_plan(referral.id)
+    plan_services = {s.id: s for s in plan.services if not s.is_refused} if plan else {}
+    form.plan_service.choices = [(0, "—")] + [(s.id, _service_label(s)) for s in plan_services.values()]
     clashes = []
     if form.validate_on_submit():
         try:
@@ -53,7 +62,8 @@ def book(referral_id):
                 room=db.session.get(Room, form.room.data) if form.room.data else None, setting=form.setting.data,
                 start_on=form.start_on.data, at=form.at.data, minutes=form.minutes.data,
                 weekdays=form.weekdays.data or None, until_on=form.until_on.data, count=form.count.data,
-                skip_dates=[d for d in map(parse_date, form.skip_dates.data or []) if d], actor=current_user)
+                skip_dates=[d for d in map(parse_date, form.skip_dates.data or []) if d],
+                plan_service=plan_services.get(form.plan_service.data), actor=current_user)
         except services.BookingClash as exc:
             db.session.rollback()
             clashes = exc.clashes
@@ -75,6 +85,7 @@ def book(referral_id):
 def book_group():
     form = GroupBookingForm()
     _fill_booking_choices(form)
+    form.plan_service.choices = [(0, "—")]
     clashes = []
     if form.validate_on_submit():
         try:
@@ -135,7 +146,9 @@ def my_day():
     day = parse_date(request.args.get("day")) or almaty_today()
     rows = db.session.scalars(queries.sessions_between(center_id=current_user.center_id, first=day, last=day,
                                                        specialist_id=current_user.id)).all()
-    return render_template("therapy/my_day.html", day=day, sessions=rows, settings=SETTING_LABELS, ALMATY=ALMATY)
+    goals = plans.current_goals({s.referral_id for s in rows if s.referral_id})
+    return render_template("therapy/my_day.html", day=day, sessions=rows, settings=SETTING_LABELS, ALMATY=ALMATY,
+                           goals=goals)
 
 
 @bp.route("/sessions/<int:session_id>")
@@ -143,6 +156,10 @@ def my_day():
 def session_detail(session_id):
     row = _session_or_404(session_id)
     local = row.starts_at.astimezone(ALMATY)
+    plan = plans.current_plan(row.referral_id) if row.referral_id else None
+    note_form = NoteForm(formdata=None, done=row.note_done, progress=row.note_progress,
+                         family_plan=row.note_family_plan, goal_ids=row.note_goal_ids)
+    note_form.goal_ids.choices = [(g.id, g.description) for g in plan.goals] if plan else []
     roster_form = RosterForm(formdata=None)
     if row.is_group:
         roster_form.referral.choices = [(r.id, r.child.full_name) for r in db.session.scalars(
@@ -151,9 +168,10 @@ def session_detail(session_id):
                            roster_form=roster_form,
                            ALMATY=ALMATY, cancel_form=CancelForm(formdata=None),
                            move_form=MoveForm(formdata=None, on=local.date(), at=local.time()),
-                           attendance_form=AttendanceForm(formdata=None), note_form=NoteForm(
-                               formdata=None, done=row.note_done, progress=row.note_progress,
-                               family_plan=row.note_family_plan),
+                           attendance_form=AttendanceForm(
+                               formdata=None, attended="no" if row.attendance == "absent" else "yes",
+                               reason=row.absence_reason or ""),
+                           note_form=note_form,
                            note_late=services.is_note_late(row, today=almaty_today()))
 
 
@@ -202,4 +220,4 @@ def attendance(session_id):
 def note(session_id):
     return _act(session_id, NoteForm, lambda row, form: services.record_note(
         row, done=form.done.data, progress=form.progress.data, family_plan=form.family_plan.data,
-        actor=current_user), _("The note was saved."))
+        goal_ids=form.goal_ids.data or [], actor=current_user), _("The note was saved."))

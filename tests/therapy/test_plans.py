@@ -159,3 +159,35 @@ def test_delivered_against_planned(case):
     [therapy, counselling] = plans.delivered_vs_planned(plan, today=date(2027, 9, 28))
     assert (therapy.planned, therapy.delivered, therapy.is_under) == (8, 3, True)
     assert (counselling.planned, counselling.delivered) == (1, 0)
+
+
+def test_sessions_booked_for_a_plan_service_count_as_delivered(case):
+    from datetime import datetime, timezone
+
+    from eic.therapy import services
+    from tests.factories.centers import RoomFactory
+
+    plan = make(case, services=[service(case, setting="center", setting_reason="Equipment")])
+    speech = plan.services[0]
+    sessions = services.book_series(center=case["referral"].center, specialist=case["specialist"],
+                                    referral=case["referral"], room=RoomFactory(center=case["referral"].center),
+                                    start_on=date(2027, 9, 1), at=time(10), minutes=45, weekdays=[2], count=2,
+                                    plan_service=speech, actor=case["coordinator"],
+                                    now=datetime(2027, 1, 1, tzinfo=timezone.utc))
+    after = datetime(2027, 9, 20, tzinfo=timezone.utc)
+    for s in sessions:
+        services.record_attendance(s, attended=True, actor=case["specialist"], now=after)
+    services.record_note(sessions[0], done="Games", goal_ids=[plan.goals[0].id], actor=case["specialist"], now=after)
+    assert sessions[0].note_goal_ids == [plan.goals[0].id]
+    with pytest.raises(ValidationFailed):
+        services.record_note(sessions[1], done="Games", goal_ids=[999999], actor=case["specialist"], now=after)
+    [delivery] = plans.delivered_vs_planned(plan, today=date(2027, 9, 20))
+    assert delivery.delivered == 2
+    other_plan_service = make(case).services[0]  # a new version: the old plan's services no longer count
+    with pytest.raises(ValidationFailed):
+        services.book_series(center=case["referral"].center, specialist=case["specialist"],
+                             referral=case["referral"], room=RoomFactory(center=case["referral"].center),
+                             start_on=date(2027, 10, 6), at=time(10), minutes=45, count=1, plan_service=speech,
+                             actor=case["coordinator"], now=datetime(2027, 1, 1, tzinfo=timezone.utc))
+    assert other_plan_service.id != speech.id
+    assert plans.current_goals({case["referral"].id})[case["referral"].id][0].description == "Uses 20 words"
