@@ -4,7 +4,7 @@
 def init_app(app):
     from eic.core.api import register_schemas
 
-    from . import api, discharge_views, plan_views, schemas, views  # noqa: F401 - they add routes to views.bp
+    from . import api, discharge_views, hours_views, plan_views, schemas, views  # noqa: F401 - routes on views.bp
 
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)

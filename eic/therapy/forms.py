@@ -182,3 +182,36 @@ class DischargeForm(FlaskForm):
                 "exit_ratings": {"social": self.social.data, "knowledge": self.knowledge.data,
                                  "behaviour": self.behaviour.data, "new_skills": self.new_skills.data == "yes"},
                 "satisfaction": satisfaction, "follow_up_on": self.follow_up_on.data}
+
+
+ABSENCE_KIND_LABELS = {"leave": _l("Leave"), "sick": _l("Sick leave"), "training": _l("Training"),
+                       "other": _l("Other")}
+
+
+def hours_form_class():
+    """Seven weekdays, each with an optional start and end."""
+
+    class HoursForm(FlaskForm):
+        pass
+
+    for value, label in WEEKDAY_LABELS:
+        setattr(HoursForm, f"start_{value}", TimeField(label, validators=[Optional()]))
+        setattr(HoursForm, f"end_{value}", TimeField(label, validators=[Optional()]))
+    return HoursForm
+
+
+def hours_from(form) -> dict:
+    return {d: (form[f"start_{d}"].data, form[f"end_{d}"].data) if form[f"start_{d}"].data or form[f"end_{d}"].data
+            else None for d, _label in WEEKDAY_LABELS}
+
+
+class ClosureForm(FlaskForm):
+    on = DateField(_l("Date"), validators=[InputRequired(REQUIRED)])
+    reason = StringField(_l("Reason"), validators=[InputRequired(REQUIRED)])
+
+
+class AbsenceForm(FlaskForm):
+    specialist = SelectField(_l("Specialist"), coerce=int, validate_choice=False)
+    starts_on = DateField(_l("From"), validators=[InputRequired(REQUIRED)])
+    ends_on = DateField(_l("Until"), validators=[InputRequired(REQUIRED)])
+    kind = SelectField(_l("Kind"), choices=list(ABSENCE_KIND_LABELS.items()))

@@ -1,0 +1,84 @@
+"""When a center is open and a specialist works: opening hours, closures, working hours, absences."""
+from datetime import date, time
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from eic.core.errors import Forbidden, ValidationFailed
+from eic.core.roles import Role
+from eic.extensions import db
+
+from .models import ABSENCE_KINDS, Absence, Closure, OpeningHours, WorkingHours
+
+
+def _require_coordinator(actor, center_id):
+    if actor is None or actor.role is not Role.COORDINATOR or actor.center_id != center_id:
+        raise Forbidden()
+
+
+def _check_hours(hours: dict, errors: dict):
+    for weekday, span in hours.items():
+        if span is None:
+            continue
+        start, end = span
+        if not isinstance(start, time) or not isinstance(end, time) or start >= end:
+            errors[f"day_{weekday}"] = [_l("The start must be before the end.")]
+
+
+def set_opening_hours(center, *, hours: dict, actor) -> None:
+    """Replace a center's weekly opening hours: ``{weekday: (opens, closes) or None}`` (None = closed)."""
+    _require_coordinator(actor, center.id)
+    errors = {}
+    _check_hours(hours, errors)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    db.session.execute(delete(OpeningHours).where(OpeningHours.center_id == center.id))
+    db.session.add_all(OpeningHours(center_id=center.id, weekday=d, opens=s[0], closes=s[1])
+                       for d, s in sorted(hours.items()) if s is not None)
+    db.session.flush()
+
+
+def set_working_hours(specialist, *, hours: dict, actor) -> None:
+    """Replace a specialist's weekly working hours (same shape as opening hours)."""
+    _require_coordinator(actor, specialist.center_id)
+    errors = {}
+    _check_hours(hours, errors)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    db.session.execute(delete(WorkingHours).where(WorkingHours.user_id == specialist.id))
+    db.session.add_all(WorkingHours(user_id=specialist.id, weekday=d, starts=s[0], ends=s[1])
+                       for d, s in sorted(hours.items()) if s is not None)
+    db.session.flush()
+
+
+def add_closure(center, *, on: date, reason: str, actor) -> Closure:
+    _require_coordinator(actor, center.id)
+    if on is None:
+        raise ValidationFailed(fields={"on": [_l("Enter a date as YYYY-MM-DD.")]})
+    if not (reason or "").strip():
+        raise ValidationFailed(fields={"reason": [_l("Give a reason.")]})
+    row = Closure(center_id=center.id, on=on, reason=reason.strip()[:200])
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def add_absence(specialist, *, starts_on: date, ends_on: date, kind: str, actor) -> Absence:
+    _require_coordinator(actor, specialist.center_id)
+    errors = {}
+    if starts_on is None or ends_on is None or ends_on < starts_on:
+        errors["ends_on"] = [_l("The end date is before the start date.")]
+    if kind not in ABSENCE_KINDS:
+        errors["kind"] = [_l("Choose the kind of absence.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    row = Absence(user_id=specialist.id, starts_on=starts_on, ends_on=ends_on, kind=kind)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def hours_of(model, owner_column, owner_id) -> dict:
+    start, end = ("opens", "closes") if model is OpeningHours else ("starts", "ends")
+    return {r.weekday: (getattr(r, start), getattr(r, end))
+            for r in db.session.scalars(select(model).where(owner_column == owner_id))}

@@ -1,0 +1,115 @@
+"""The coordinator's page for opening hours, closures, specialists' working hours and absences."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from eic.accounts.models import User
+from eic.core.auth import role_required
+from eic.core.errors import DomainError
+from eic.core.roles import Role
+from eic.core.timeutil import almaty_today
+from eic.extensions import db
+from eic.intake import queries as intake_queries
+from eic.referrals.validation import parse_int
+
+from . import availability
+from .forms import ABSENCE_KIND_LABELS, WEEKDAY_LABELS, AbsenceForm, ClosureForm, hours_form_class, hours_from
+from .models import Absence, Closure, OpeningHours, WorkingHours
+from .views import bp
+
+
+def _specialist_or_404(user_id):
+    person = db.session.get(User, user_id) if user_id else None
+    if person is None or person.center_id != current_user.center_id or person.role is not Role.SPECIALIST:
+        abort(404)
+    return person
+
+
+def _filled(form, hours):
+    for weekday, (start, end) in hours.items():
+        form[f"start_{weekday}"].data, form[f"end_{weekday}"].data = start, end
+    return form
+
+
+@bp.route("/hours")
+@role_required(Role.COORDINATOR)
+def hours():
+    center_id = current_user.center_id
+    staff = intake_queries.specialists(center_id)
+    chosen = parse_int(request.args.get("specialist_id") or "") or (staff[0].id if staff else None)
+    specialist = _specialist_or_404(chosen) if chosen else None
+    opening = _filled(hours_form_class()(formdata=None),
+                      availability.hours_of(OpeningHours, OpeningHours.center_id, center_id))
+    working = _filled(hours_form_class()(formdata=None), availability.hours_of(
+        WorkingHours, WorkingHours.user_id, specialist.id)) if specialist else None
+    absence_form = AbsenceForm(formdata=None, specialist=chosen)
+    absence_form.specialist.choices = [(s.id, s.full_name) for s in staff]
+    today = almaty_today()
+    closures = db.session.scalars(select(Closure).where(Closure.center_id == center_id, Closure.on >= today)
+                                  .order_by(Closure.on)).all()
+    absences = db.session.scalars(select(Absence).join(User, User.id == Absence.user_id).where(
+        User.center_id == center_id, Absence.ends_on >= today).order_by(Absence.starts_on)).all()
+    return render_template("therapy/hours.html", opening=opening, working=working, specialist=specialist,
+                           staff=staff, weekdays=WEEKDAY_LABELS, closure_form=ClosureForm(formdata=None),
+                           absence_form=absence_form, closures=closures, absences=absences,
+                           absence_labels=ABSENCE_KIND_LABELS, names={s.id: s.full_name for s in staff})
+
+
+def _save(action, message, **redirect_args):
+    try:
+        action()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(" ".join([str(exc.message)] + [str(m) for v in exc.fields.values() for m in v]), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("therapy.hours", **redirect_args))
+
+
+@bp.route("/hours/opening", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def save_opening_hours():
+    form = hours_form_class()()
+    if not form.validate_on_submit():
+        flash(_("Enter times as HH:MM."), "error")
+        return redirect(url_for("therapy.hours"))
+    return _save(lambda: availability.set_opening_hours(current_user.center, hours=hours_from(form),
+                                                        actor=current_user), _("Opening hours saved."))
+
+
+@bp.route("/hours/specialists/<int:user_id>", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def save_working_hours(user_id):
+    specialist = _specialist_or_404(user_id)
+    form = hours_form_class()()
+    if not form.validate_on_submit():
+        flash(_("Enter times as HH:MM."), "error")
+        return redirect(url_for("therapy.hours", specialist_id=specialist.id))
+    return _save(lambda: availability.set_working_hours(specialist, hours=hours_from(form), actor=current_user),
+                 _("Working hours saved."), specialist_id=specialist.id)
+
+
+@bp.route("/hours/closures", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def add_closure():
+    form = ClosureForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(m) for v in form.errors.values() for m in v), "error")
+        return redirect(url_for("therapy.hours"))
+    return _save(lambda: availability.add_closure(current_user.center, on=form.on.data, reason=form.reason.data,
+                                                  actor=current_user), _("The closure was added."))
+
+
+@bp.route("/hours/absences", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def add_absence():
+    form = AbsenceForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(m) for v in form.errors.values() for m in v), "error")
+        return redirect(url_for("therapy.hours"))
+    specialist = _specialist_or_404(form.specialist.data)
+    return _save(lambda: availability.add_absence(specialist, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                                                  kind=form.kind.data, actor=current_user),
+                 _("The absence was added."), specialist_id=specialist.id)
