@@ -93,7 +93,56 @@ def load_demo(*, referrals_per_center=15, seed=2026, today: date | None = None) 
         for i in range(referrals_per_center):
             _demo_case(center, rng.choice(pediatricians), i, rng, today)
     db.session.flush()
+    _demo_therapy(today)
+    db.session.flush()
     return logins
+
+
+def _demo_therapy(today):
+    """A plan and a few weeks of sessions (some past, with attendance and notes) for each enrolled child."""
+    from datetime import datetime, time, timezone
+
+    from eic.referrals.models import Referral
+    from eic.therapy import plans, services
+
+    enrolled = db.session.scalars(select(Referral).where(Referral.status == Status.ENROLLED)
+                                  .order_by(Referral.id)).all()
+    long_ago = datetime(2000, 1, 1, tzinfo=timezone.utc)
+    for i, referral in enumerate(enrolled):
+        team = intake_queries.team(referral.id)
+        coordinator = db.session.scalar(select(User).where(
+            User.email == f"coordinator.{referral.center.code}@{DOMAIN}"))
+        lead = next((m for m in team if m.is_lead), team[0] if team else None)
+        if lead is None:
+            continue
+        start = max(referral.enrolled_on, today - timedelta(days=21))
+        plan = plans.create_plan(
+            referral, starts_on=start, actor=coordinator, today=today, agreed_by="Анасы / мать", agreed_on=start,
+            goals=[{"kind": "child", "domain": "communication", "description": "20 сөз айтады / говорит 20 слов",
+                    "criterion": "Логопед санайды / подсчёт логопеда", "target_on": start + timedelta(days=120)},
+                   {"kind": "family", "description": "Күн сайын кітап оқиды / читает книжку каждый день",
+                    "criterion": "Отбасы күнделігі / дневник семьи", "target_on": start + timedelta(days=90)}],
+            services=[{"kind": "therapy", "discipline_id": lead.discipline_id, "specialist_id": lead.specialist_id,
+                       "frequency": 1, "per": "week", "minutes": 45, "setting": "center",
+                       "setting_reason": "Сенсорлық жабдық / сенсорное оборудование",
+                       "starts_on": start, "ends_on": start + timedelta(days=180)}])
+        monday = today - timedelta(days=today.weekday() + 14)
+        rooms = referral.center.rooms
+        try:
+            sessions = services.book_series(
+                center=referral.center, specialist=lead.specialist, referral=referral, room=rooms[i % len(rooms)],
+                start_on=monday + timedelta(days=i % 5), at=time(9 + (i // 5) % 8), minutes=45,
+                weekdays=[(monday + timedelta(days=i % 5)).weekday()], count=6, plan_service=plan.services[0],
+                actor=coordinator, now=long_ago)
+        except services.BookingClash:
+            continue
+        now = datetime.now(timezone.utc)
+        for n, session in enumerate(s for s in sessions if s.ends_at < now):
+            services.record_attendance(session, attended=n % 4 != 3, reason="child_ill", actor=lead.specialist,
+                                       now=now)
+            if session.attendance == "attended":
+                services.record_note(session, done="Демо: ойындар / игры", goal_ids=[plan.goals[0].id],
+                                     actor=lead.specialist, now=session.ends_at + timedelta(hours=2))
 
 
 OUTCOMES = ["submitted", "submitted", "accepted", "contacted", "assessed", "waitlisted", "enrolled", "enrolled",
