@@ -2,7 +2,7 @@
 
 
 def init_app(app):
-    from . import i18n, views
+    from . import i18n, settings, views  # noqa: F401 - settings defines the settings table
 
     i18n.init_app(app)
     app.register_blueprint(views.bp)

@@ -8,6 +8,8 @@ from werkzeug.exceptions import HTTPException
 from eic.extensions import csrf, db
 
 from .api import api_http_error, is_api_request, openapi_document
+from .auth import role_required
+from .errors import DomainError
 from .roles import Role
 from .timeutil import utc_now
 
@@ -55,6 +57,31 @@ def healthz():
 @csrf.exempt
 def openapi():
     return jsonify(openapi_document())
+
+
+@bp.route("/admin/settings", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def settings_page():
+    from . import settings
+
+    errors = {}
+    if request.method == "POST":
+        try:
+            for key in settings.REGISTRY:
+                raw = request.form.get(key, "").strip()
+                value = int(raw) if raw.lstrip("-").isdigit() else raw
+                if value != settings.get_setting(key):
+                    settings.set_setting(key, value, actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            errors = {k: [str(m) for m in v] for k, v in exc.fields.items()}
+            flash(str(exc.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("core.settings_page"))
+    return render_template("core/settings.html", registry=settings.REGISTRY, values=settings.current_values(),
+                           errors=errors, posted=request.form), 422 if errors else 200
 
 
 @bp.before_app_request

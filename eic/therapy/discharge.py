@@ -6,19 +6,17 @@ from sqlalchemy import select
 
 from eic.core.errors import Conflict, Forbidden, ValidationFailed
 from eic.core.roles import Role
+from eic.core.settings import get_setting
 from eic.core.timeutil import add_years, almaty_today, months_between
 from eic.extensions import db
 from eic.referrals import services as referral_services
 from eic.referrals.status import Status
 
-from . import plans
+from . import plans, settings
 from .models import DISCHARGE_REASONS, Discharge, TherapySession
 from .queries import day_bounds
 
 TRANSITION_FLAG_MONTHS = 33  # 2 years 9 months
-# Services end at 3; a child with a developmental disorder may continue to 4 (order No. 153; a setting).
-UPPER_AGE_YEARS = 3
-EXTENDED_AGE_YEARS = 4
 AGE_LIMIT_WARNING_DAYS = 60
 DEFAULT_FOLLOW_UP_MONTHS = 3
 
@@ -30,7 +28,9 @@ def transition_due(child, *, today: date) -> bool:
 
 def age_limit_on(referral) -> date:
     """The last day of services: the 3rd birthday, or the 4th for a child with a diagnosed disorder."""
-    years = EXTENDED_AGE_YEARS if referral.diagnoses else UPPER_AGE_YEARS
+    # Services end at 3; a child with a developmental disorder may continue to 4 (order No. 153; settings).
+    key = settings.EXTENDED_AGE.key if referral.diagnoses else settings.UPPER_AGE.key
+    years = get_setting(key)
     return add_years(referral.child.birth_on, years)
 
 

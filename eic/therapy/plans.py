@@ -9,18 +9,18 @@ from sqlalchemy import func, select
 
 from eic.core.errors import Conflict, Forbidden, ValidationFailed
 from eic.core.roles import Role
+from eic.core.settings import get_setting
 from eic.core.timeutil import almaty_today
 from eic.extensions import db
 from eic.referrals.status import Status
 from eic.referrals.validation import parse_date, parse_int
 
+from . import settings
 from .models import (CAREGIVER_SERVICE_KINDS, GOAL_KINDS, NATURAL_SETTINGS, OUTCOME_AREAS, SERVICE_KINDS, SETTINGS,
                      Goal, GoalRating, OutcomeRating, Plan, PlanService, Review, TherapySession)
 
-PLAN_DUE_DAYS = 45
 # "Due soon" from day 30 of the 45 (issue 6 warns at day 30 and 40).
 PLAN_DUE_SOON_DAYS = 15
-DEFAULT_REVIEW_MONTHS = 3
 MAX_REVIEW_MONTHS = 6
 REVIEW_DUE_SOON_DAYS = 14
 
@@ -32,8 +32,8 @@ def add_months(day: date, months: int) -> date:
 
 
 def plan_due_on(referral) -> date:
-    """The plan is due 45 days after the referral date (the child's clock, never restarted)."""
-    return referral.referred_on + timedelta(days=PLAN_DUE_DAYS)
+    """The plan is due 45 days (a setting) after the referral date (the child's clock, never restarted)."""
+    return referral.referred_on + timedelta(days=get_setting(settings.PLAN_DUE_DAYS.key))
 
 
 def plan_state(referral, *, has_plan: bool, today: date) -> str:
@@ -135,7 +135,7 @@ def _clean_service(raw: dict, i: int, referral, starts_on: date, errors: dict):
 
 
 def create_plan(referral, *, starts_on: date, goals: list, services: list, agreed_by: str = "",
-                agreed_on: date | None = None, review_interval_months: int = DEFAULT_REVIEW_MONTHS, notes: str = "",
+                agreed_on: date | None = None, review_interval_months: int | None = None, notes: str = "",
                 actor, today: date | None = None) -> Plan:
     """Write a new version of the child's plan (the previous one stays in the history).
 
@@ -146,6 +146,8 @@ def create_plan(referral, *, starts_on: date, goals: list, services: list, agree
     if referral.status is not Status.ENROLLED:
         raise Conflict(_l("A plan is written for an enrolled child."))
     today = today or almaty_today()
+    if review_interval_months is None:
+        review_interval_months = get_setting(settings.REVIEW_MONTHS.key)
     errors = {}
     if starts_on is None:
         errors["starts_on"] = [_l("Enter a date as YYYY-MM-DD.")]

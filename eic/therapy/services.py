@@ -7,17 +7,18 @@ from sqlalchemy.exc import IntegrityError
 
 from eic.core.errors import Conflict, Forbidden, ValidationFailed
 from eic.core.roles import Role
+from eic.core.settings import get_setting
 from eic.core.timeutil import ALMATY, utc_now
 from eic.extensions import db
 from eic.referrals.status import Status
 
+from . import settings
 from .calendar import Calendar, Clash, Occurrence, add_working_days, child_sessions, occurrences
 from .models import ABSENCE_REASONS, SETTINGS, RosterEntry, SessionSeries, TherapySession
 
 MAX_OCCURRENCES = 60
 HOME_SETTINGS = ("home",)
 NO_ROOM_SETTINGS = ("home", "remote")
-DEFAULT_TRAVEL_MINUTES = 30
 
 
 class BookingClash(Conflict):
@@ -98,8 +99,9 @@ def book_series(*, center, specialist, referral, room=None, setting="center", st
     if len(planned) > MAX_OCCURRENCES:
         raise ValidationFailed(fields={"until_on": [_l("Book from 1 to %(n)s sessions at once.",
                                                        n=MAX_OCCURRENCES)]})
-    travel = timedelta(minutes=(DEFAULT_TRAVEL_MINUTES if travel_minutes is None else travel_minutes)
-                       if setting in HOME_SETTINGS else 0)
+    if travel_minutes is None:
+        travel_minutes = get_setting(settings.TRAVEL_MINUTES.key)
+    travel = timedelta(minutes=travel_minutes if setting in HOME_SETTINGS else 0)
     child_id = referral.child_id if referral is not None else None
     calendar = Calendar(center_id=center.id, specialist_id=specialist.id, room_id=room.id if room else None,
                         child_id=child_id, first=planned[0].starts_at - travel, last=planned[-1].ends_at + travel)
@@ -215,9 +217,6 @@ def add_to_roster(session: TherapySession, *, referral, actor) -> RosterEntry:
     return entry
 
 
-NOTE_DUE_WORKING_DAYS = 2
-
-
 def _require_session_staff(actor, session):
     """The session's specialist or the center's coordinator."""
     if actor is None or actor.center_id != session.center_id or not (
@@ -271,8 +270,8 @@ def record_note(session: TherapySession, *, done: str, progress: str = "", famil
 
 
 def note_due_on(session: TherapySession) -> date:
-    """The last day a note is on time: a setting's number of working days after the session."""
-    return add_working_days(session.ends_at.astimezone(ALMATY).date(), NOTE_DUE_WORKING_DAYS)
+    """The last day a note is on time: a setting's number of working days (2) after the session."""
+    return add_working_days(session.ends_at.astimezone(ALMATY).date(), get_setting(settings.NOTE_DUE_DAYS.key))
 
 
 def is_note_late(session: TherapySession, *, today: date) -> bool:
