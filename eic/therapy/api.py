@@ -107,8 +107,19 @@ def book():
     return jsonify(body), 201
 
 
-def _session_or_404(session_id):
-    return _own(TherapySession, session_id, g.api_user)
+def _apply(session_id, action):
+    """Load a session of the caller's center (else 404), run ``action(session, json)``, answer the session."""
+    session = _own(TherapySession, session_id, g.api_user)
+    if session is None:
+        return api_error(404, _("Not found."))
+    data = json_body()
+    try:
+        action(session, data)
+    except DomainError as exc:
+        return _failed(exc)
+    body = session_json(session)
+    db.session.commit()
+    return jsonify(body)
 
 
 @bp.route("/sessions/<int:session_id>/move", methods=["POST"])
@@ -129,24 +140,16 @@ def move(session_id):
         409: {$ref: '#/components/responses/Error409'}
         422: {$ref: '#/components/responses/Error422'}
     """
-    session = _session_or_404(session_id)
-    if session is None:
-        return api_error(404, _("Not found."))
-    data = json_body()
-    on, at = parse_date(data.get("on")), parse_time(data.get("at"))
-    if on is None or at is None:
-        return api_error(422, _("Some fields need correcting."), code="validation_failed",
-                         fields={"on": [_("Enter a date as YYYY-MM-DD.")]} if on is None else
-                         {"at": [_("Enter a time as HH:MM.")]})
-    room = _own(Room, parse_int(data.get("room_id")), g.api_user) if data.get("room_id") else None
-    try:
+    def move_it(session, data):
+        on, at = parse_date(data.get("on")), parse_time(data.get("at"))
+        if on is None or at is None:
+            raise ValidationFailed(fields={"on": [_("Enter a date as YYYY-MM-DD.")]} if on is None else
+                                   {"at": [_("Enter a time as HH:MM.")]})
+        room = _own(Room, parse_int(data.get("room_id")), g.api_user) if data.get("room_id") else None
         services.move_session(session, on=on, at=at, minutes=parse_int(data.get("minutes")) or None, room=room,
                               actor=g.api_user)
-    except DomainError as exc:
-        return _failed(exc)
-    body = session_json(session)
-    db.session.commit()
-    return jsonify(body)
+
+    return _apply(session_id, move_it)
 
 
 @bp.route("/sessions/<int:session_id>/cancel", methods=["POST"])
@@ -167,16 +170,8 @@ def cancel(session_id):
         409: {$ref: '#/components/responses/Error409'}
         422: {$ref: '#/components/responses/Error422'}
     """
-    session = _session_or_404(session_id)
-    if session is None:
-        return api_error(404, _("Not found."))
-    try:
-        services.cancel_session(session, reason=str(json_body().get("reason") or ""), actor=g.api_user)
-    except DomainError as exc:
-        return _failed(exc)
-    body = session_json(session)
-    db.session.commit()
-    return jsonify(body)
+    return _apply(session_id, lambda session, data: services.cancel_session(
+        session, reason=str(data.get("reason") or ""), actor=g.api_user))
 
 
 @bp.route("/sessions/<int:session_id>/attendance", methods=["POST"])
@@ -197,20 +192,12 @@ def attendance(session_id):
         409: {$ref: '#/components/responses/Error409'}
         422: {$ref: '#/components/responses/Error422'}
     """
-    session = _session_or_404(session_id)
-    if session is None:
-        return api_error(404, _("Not found."))
-    data = json_body()
-    if not isinstance(data.get("attended"), bool):
-        return api_error(422, _("Some fields need correcting."), code="validation_failed",
-                         fields={"attended": [_("Give true or false.")]})
-    try:
+    def record(session, data):
+        if not isinstance(data.get("attended"), bool):
+            raise ValidationFailed(fields={"attended": [_("Give true or false.")]})
         services.record_attendance(session, attended=data["attended"], reason=data.get("reason"), actor=g.api_user)
-    except DomainError as exc:
-        return _failed(exc)
-    body = session_json(session)
-    db.session.commit()
-    return jsonify(body)
+
+    return _apply(session_id, record)
 
 
 @bp.route("/referrals/<int:referral_id>/plan")

@@ -40,6 +40,32 @@ def _service_label(service) -> str:
     return f"{name}: {service.frequency} × {service.minutes}"
 
 
+def _try_booking(form, *, referral, **extra):
+    """Validate a booking form and book; returns (sessions, clashes). Commits on success; on a clash offers
+    the clashing dates to skip; on other refusals puts the messages on the form."""
+    if not form.validate_on_submit():
+        return [], []
+    try:
+        sessions = services.book_series(
+            center=current_user.center, specialist=db.session.get(User, form.specialist.data), referral=referral,
+            room=db.session.get(Room, form.room.data) if form.room.data else None, setting=form.setting.data,
+            start_on=form.start_on.data, at=form.at.data, minutes=form.minutes.data,
+            weekdays=form.weekdays.data or None, until_on=form.until_on.data, count=form.count.data,
+            skip_dates=[d for d in map(parse_date, form.skip_dates.data or []) if d], actor=current_user, **extra)
+    except services.BookingClash as exc:
+        db.session.rollback()
+        form.skip_dates.choices = sorted({(c.occurrence.day.isoformat(), c.occurrence.day) for c in exc.clashes})
+        flash(str(exc.message), "error")
+        return [], exc.clashes
+    except DomainError as exc:
+        db.session.rollback()
+        flash(" ".join([str(exc.message)] + apply_errors(form, exc.fields)), "error")
+        return [], []
+    db.session.commit()
+    flash(_("The sessions are booked."), "success")
+    return sessions, []
+
+
 def _fill_booking_choices(form):
     form.specialist.choices = [(s.id, s.full_name) for s in intake_queries.specialists(current_user.center_id)]
     form.room.choices = [(0, "—")] + [(r.id, r.name) for r in current_user.center.rooms]
@@ -54,28 +80,10 @@ def book(referral_id):
     plan = plans.current_plan(referral.id)
     plan_services = {s.id: s for s in plan.services if not s.is_refused} if plan else {}
     form.plan_service.choices = [(0, "—")] + [(s.id, _service_label(s)) for s in plan_services.values()]
-    clashes = []
-    if form.validate_on_submit():
-        try:
-            services.book_series(
-                center=current_user.center, specialist=db.session.get(User, form.specialist.data), referral=referral,
-                room=db.session.get(Room, form.room.data) if form.room.data else None, setting=form.setting.data,
-                start_on=form.start_on.data, at=form.at.data, minutes=form.minutes.data,
-                weekdays=form.weekdays.data or None, until_on=form.until_on.data, count=form.count.data,
-                skip_dates=[d for d in map(parse_date, form.skip_dates.data or []) if d],
-                plan_service=plan_services.get(form.plan_service.data), actor=current_user)
-        except services.BookingClash as exc:
-            db.session.rollback()
-            clashes = exc.clashes
-            form.skip_dates.choices = sorted({(c.occurrence.day.isoformat(), c.occurrence.day) for c in clashes})
-            flash(str(exc.message), "error")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(" ".join([str(exc.message)] + apply_errors(form, exc.fields)), "error")
-        else:
-            db.session.commit()
-            flash(_("The sessions are booked."), "success")
-            return redirect(url_for("therapy.week", referral_id=referral.id, start=form.start_on.data.isoformat()))
+    sessions, clashes = _try_booking(form, referral=referral,
+                                     plan_service=plan_services.get(form.plan_service.data))
+    if sessions:
+        return redirect(url_for("therapy.week", referral_id=referral.id, start=form.start_on.data.isoformat()))
     return render_template("therapy/book.html", form=form, referral=referral, clashes=clashes,
                            can_book=referral.status is Status.ENROLLED), 409 if clashes else 200
 
@@ -86,28 +94,9 @@ def book_group():
     form = GroupBookingForm()
     _fill_booking_choices(form)
     form.plan_service.choices = [(0, "—")]
-    clashes = []
-    if form.validate_on_submit():
-        try:
-            sessions = services.book_series(
-                center=current_user.center, specialist=db.session.get(User, form.specialist.data), referral=None,
-                room=db.session.get(Room, form.room.data) if form.room.data else None, setting=form.setting.data,
-                start_on=form.start_on.data, at=form.at.data, minutes=form.minutes.data,
-                weekdays=form.weekdays.data or None, until_on=form.until_on.data, count=form.count.data,
-                skip_dates=[d for d in map(parse_date, form.skip_dates.data or []) if d],
-                capacity=form.capacity.data, audience=form.audience.data, actor=current_user)
-        except services.BookingClash as exc:
-            db.session.rollback()
-            clashes = exc.clashes
-            form.skip_dates.choices = sorted({(c.occurrence.day.isoformat(), c.occurrence.day) for c in clashes})
-            flash(str(exc.message), "error")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(" ".join([str(exc.message)] + apply_errors(form, exc.fields)), "error")
-        else:
-            db.session.commit()
-            flash(_("The sessions are booked."), "success")
-            return redirect(url_for("therapy.session_detail", session_id=sessions[0].id))
+    sessions, clashes = _try_booking(form, referral=None, capacity=form.capacity.data, audience=form.audience.data)
+    if sessions:
+        return redirect(url_for("therapy.session_detail", session_id=sessions[0].id))
     return render_template("therapy/book_group.html", form=form, clashes=clashes), 409 if clashes else 200
 
 
