@@ -10,7 +10,8 @@ from config import CONFIGS, DEFAULT_SECRET
 from .extensions import babel, csrf, db, login_manager, migrate
 
 # Order matters only for readability: each domain's init_app registers its blueprints, CLI and models.
-DOMAINS = ("core", "accounts", "centers", "notifications", "referrals", "intake", "therapy", "capacity", "demo")
+DOMAINS = ("core", "accounts", "centers", "notifications", "referrals", "intake", "therapy", "capacity", "coverage",
+           "demo")
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:

@@ -23,6 +23,8 @@ MATRIX = {
     "core.openapi": ("GET", "/api/v1/openapi.json", None, 200),
     "capacity.index": ("GET", "/capacity/", (Role.COORDINATOR, Role.ADMIN), 200),
     "capacity.served": ("GET", "/capacity/served", (Role.COORDINATOR,), 200),
+    "coverage.index": ("GET", "/coverage/", (Role.MINISTRY, Role.ADMIN), 200),
+    "coverage_api.coverage": ("GET", "/api/v1/coverage", (Role.MINISTRY, Role.ADMIN), 200),
     "core.settings_page": ("GET", "/admin/settings", (Role.ADMIN,), 200),
     "accounts.login": ("GET", "/login", None, 200),  # a logged-in user is sent home: see PUBLIC_WHEN_LOGGED_IN
     "accounts.logout": ("POST", "/logout", ALL, 302),

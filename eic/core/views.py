@@ -21,7 +21,7 @@ HOME_ENDPOINTS = {
     Role.COORDINATOR: "intake.queue",
     Role.SPECIALIST: "intake.caseload",
     Role.FOUNDATION: "centers.index",
-    Role.MINISTRY: "centers.index",
+    Role.MINISTRY: "coverage.index",
     Role.ADMIN: "accounts.users",
 }
 

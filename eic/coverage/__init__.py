@@ -1,0 +1,12 @@
+"""The ministry's aggregates: coverage across regions, never personal data (issue 4)."""
+
+
+def init_app(app):
+    from eic.core.api import register_schemas
+
+    from . import api, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    app.jinja_env.filters["small"] = views.suppress
+    register_schemas(app, Coverage=api.CoverageSchema)

@@ -1,0 +1,48 @@
+"""``GET /api/v1/coverage``: the ministry's figures, small counts suppressed."""
+from flask import Blueprint, jsonify
+from marshmallow import Schema, fields
+
+from eic.accounts.api_auth import token_required
+from eic.core.api import API_PREFIX
+from eic.core.roles import Role
+from eic.extensions import csrf, db
+
+from . import figures
+from .views import period_from_request
+
+bp = Blueprint("coverage_api", __name__, url_prefix=API_PREFIX)
+csrf.exempt(bp)
+
+
+class CoverageSchema(Schema):
+    first = fields.Date()
+    last = fields.Date()
+    national = fields.Dict(metadata={"description": "Counts; any count from 1 to 4 is the string <5"})
+    regions = fields.List(fields.Dict())
+    centers = fields.List(fields.Dict())
+
+
+@bp.route("/coverage")
+@token_required(Role.MINISTRY, Role.ADMIN)
+def coverage():
+    """National, regional and center coverage.
+    ---
+    get:
+      summary: Referrals, decisions, enrolments and families served against target; no personal data
+      security: [{bearer: []}]
+      parameters:
+        - {in: query, name: year, schema: {type: integer}}
+        - {in: query, name: from_month, schema: {type: integer, minimum: 1, maximum: 12}}
+        - {in: query, name: to_month, schema: {type: integer, minimum: 1, maximum: 12}}
+      responses:
+        200: {description: The figures, content: {application/json: {schema: Coverage}}}
+        401: {$ref: '#/components/responses/Error401'}
+        403: {$ref: '#/components/responses/Error403'}
+        404: {$ref: '#/components/responses/Error404'}
+    """
+    first, last, _year = period_from_request()
+    data = figures.coverage(first=first, last=last)
+    body = {"first": first.isoformat(), "last": last.isoformat(), "national": data["national"].public(),
+            "regions": [r.public() for r in data["regions"]], "centers": [c.public() for c in data["centers"]]}
+    db.session.commit()
+    return jsonify(body)

@@ -1,0 +1,105 @@
+"""Counts per center for a period, from the referrals and sessions tables; no row ever leaves with a name.
+
+Every count from 1 to 4 is shown as "<5" by the pages, the API and the files (``suppress``), so that a small
+region's children cannot be singled out.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+
+from eic.capacity.figures import families_served
+from eic.centers.models import Center, Region
+from eic.extensions import db
+from eic.referrals.models import Referral, StatusChange
+from eic.referrals.status import Status
+
+SMALL = 5
+
+
+def suppress(n):
+    """A count safe to publish: 1-4 become "<5"; None stays None."""
+    if n is None:
+        return None
+    return "<5" if 0 < n < SMALL else n
+
+
+@dataclass
+class Row:
+    key: str
+    name_kk: str
+    name_ru: str
+    name_en: str
+    referrals: int = 0
+    accepted: int = 0
+    declined: int = 0
+    redirected: int = 0
+    enrolled: int = 0
+    served: int = 0
+    target: int = 0
+    declined_by_reason: dict = field(default_factory=dict)
+
+    @property
+    def percent_of_target(self):
+        return round(100 * self.served / self.target) if self.target else None
+
+    def add(self, other: "Row"):
+        for name in ("referrals", "accepted", "declined", "redirected", "enrolled", "served", "target"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for reason, n in other.declined_by_reason.items():
+            self.declined_by_reason[reason] = self.declined_by_reason.get(reason, 0) + n
+
+    def public(self) -> dict:
+        """The row as published: small counts suppressed."""
+        return {"key": self.key, "name": {"kk": self.name_kk, "ru": self.name_ru, "en": self.name_en},
+                "referrals": suppress(self.referrals), "accepted": suppress(self.accepted),
+                "declined": suppress(self.declined), "redirected": suppress(self.redirected),
+                "enrolled": suppress(self.enrolled), "families_served": suppress(self.served),
+                "target": self.target, "percent_of_target": self.percent_of_target if self.served >= SMALL else None,
+                "declined_by_reason": {k: suppress(v) for k, v in sorted(self.declined_by_reason.items())}}
+
+
+def _count_by_center(stmt):
+    return dict(db.session.execute(stmt).all())
+
+
+def coverage(*, first: date, last: date) -> dict:
+    """National, per-region and per-center rows for referrals dated ``first``..``last``."""
+    in_period = (Referral.referred_on >= first, Referral.referred_on <= last)
+    # A redirected referral's copy keeps the original date and counts once: only originals are "received".
+    received = _count_by_center(select(Referral.center_id, func.count()).where(
+        *in_period, Referral.redirected_from_id.is_(None)).group_by(Referral.center_id))
+    decided = db.session.execute(select(Referral.center_id, StatusChange.to_status, StatusChange.reason_code,
+                                        func.count()).join(StatusChange, StatusChange.referral_id == Referral.id)
+                                 .where(*in_period, StatusChange.to_status.in_(
+                                     [Status.ACCEPTED, Status.DECLINED, Status.REDIRECTED]))
+                                 .group_by(Referral.center_id, StatusChange.to_status, StatusChange.reason_code)).all()
+    enrolled = _count_by_center(select(Referral.center_id, func.count(func.distinct(Referral.child_id))).where(
+        Referral.enrolled_on >= first, Referral.enrolled_on <= last).group_by(Referral.center_id))
+    centers = db.session.scalars(select(Center).order_by(Center.code)).all()
+    regions = {r.id: r for r in db.session.scalars(select(Region))}
+    per_center = {}
+    for c in centers:
+        row = Row(c.code, c.city_kk, c.city_ru, c.city_en, referrals=received.get(c.id, 0),
+                  enrolled=enrolled.get(c.id, 0), served=families_served(c.id, first, last),
+                  target=round(c.annual_target_families * ((last - first).days + 1) / 365))
+        per_center[c.id] = row
+    for center_id, status, reason, n in decided:
+        row = per_center.get(center_id)
+        if row is None:
+            continue
+        if status is Status.ACCEPTED:
+            row.accepted += n
+        elif status is Status.DECLINED:
+            row.declined += n
+            row.declined_by_reason[reason or "other"] = row.declined_by_reason.get(reason or "other", 0) + n
+        else:
+            row.redirected += n
+    per_region, national = {}, Row("KZ", "Қазақстан", "Казахстан", "Kazakhstan")
+    for c in centers:
+        region = regions[c.region_id]
+        agg = per_region.setdefault(region.id, Row(region.iso_code, region.name_kk, region.name_ru, region.name_en))
+        agg.add(per_center[c.id])
+        national.add(per_center[c.id])
+    return {"national": national, "regions": sorted(per_region.values(), key=lambda r: -r.served),
+            "centers": [per_center[c.id] for c in centers]}

@@ -1,0 +1,65 @@
+from datetime import date
+
+from eic.core.roles import Role
+from eic.coverage import figures
+from eic.referrals.status import Status
+from tests.factories.centers import center
+from tests.factories.referrals import ChildFactory, ReferralFactory, StatusChangeFactory
+
+YEAR = 2026
+
+
+def make(center_code, n, **kw):
+    rows = []
+    for _ in range(n):
+        child = ChildFactory(last_name="Жекеқұпия", first_name="Атаулы")
+        rows.append(ReferralFactory(center=center(center_code), child=child, referred_on=date(YEAR, 3, 5), **kw))
+    return rows
+
+
+def test_suppression_rule():
+    assert [figures.suppress(n) for n in (0, 1, 4, 5, 12, None)] == [0, "<5", "<5", 5, 12, None]
+
+
+def test_counts_per_center_region_and_nation(ctx):
+    enrolled = make("aktobe", 6, status=Status.ENROLLED, enrolled_on=date(YEAR, 4, 1))
+    for r in enrolled:
+        StatusChangeFactory(referral=r, from_status=Status.SUBMITTED, to_status=Status.ACCEPTED)
+    declined = make("oral", 2, status=Status.DECLINED, is_open=False)
+    for r in declined:
+        StatusChangeFactory(referral=r, from_status=Status.SUBMITTED, to_status=Status.DECLINED,
+                            reason_code="not_eligible_age")
+    original = make("atyrau", 1, status=Status.REDIRECTED, is_open=False)[0]
+    StatusChangeFactory(referral=original, from_status=Status.SUBMITTED, to_status=Status.REDIRECTED)
+    ReferralFactory(center=center("aral"), child=original.child, referred_on=original.referred_on,
+                    redirected_from_id=original.id)
+    data = figures.coverage(first=date(YEAR, 1, 1), last=date(YEAR, 12, 31))
+    rows = {c.key: c for c in data["centers"]}
+    assert (rows["aktobe"].referrals, rows["aktobe"].accepted, rows["aktobe"].enrolled) == (6, 6, 6)
+    assert rows["oral"].declined_by_reason == {"not_eligible_age": 2}
+    # The redirected referral counts once, where it was first received, with its original date.
+    assert rows["atyrau"].referrals == 1 and rows["aral"].referrals == 0 and rows["atyrau"].redirected == 1
+    assert data["national"].referrals == 9
+    public = rows["oral"].public()
+    assert public["declined"] == "<5" and public["declined_by_reason"] == {"not_eligible_age": "<5"}
+
+
+def test_no_personal_data_and_small_counts_hidden_on_every_output(client, api, login_as, session):
+    make("oral", 2, status=Status.ENROLLED, enrolled_on=date(YEAR, 4, 1))
+    iins = [r.child.iin for r in make("aktobe", 6, status=Status.ENROLLED, enrolled_on=date(YEAR, 4, 1))]
+    ministry = login_as(Role.MINISTRY)
+    page = client.get(f"/coverage/?year={YEAR}", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    api.as_user(ministry)
+    body = api.get(f"/api/v1/coverage?year={YEAR}").get_data(as_text=True)
+    for text in (page, body):
+        assert "Жекеқұпия" not in text and "Атаулы" not in text
+        assert not any(iin in text for iin in iins)
+        assert "<5" in text or "&lt;5" in text
+    oral = next(c for c in api.get(f"/api/v1/coverage?year={YEAR}").json["centers"] if c["key"] == "oral")
+    assert oral["enrolled"] == "<5" and oral["percent_of_target"] is None
+
+
+def test_bad_periods_are_404(client, login_as):
+    login_as(Role.MINISTRY)
+    assert client.get("/coverage/?year=1990").status_code == 404
+    assert client.get("/coverage/?year=2026&from_month=5&to_month=2").status_code == 404
