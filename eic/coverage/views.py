@@ -33,3 +33,33 @@ def index():
     data = figures.coverage(first=first, last=last)
     return render_template("coverage/index.html", data=data, first=first, last=last, year=year,
                            today=almaty_today(), suppress=suppress)
+
+
+@bp.route("/export.xlsx")
+@role_required(Role.MINISTRY, Role.ADMIN)
+def export():
+    """The coverage report as a workbook: summary, regions and centers; small counts suppressed."""
+    from flask_babel import gettext as _
+
+    from eic.core.i18n import localized
+    from eic.core.xlsx import xlsx_response
+
+    first, last, year = period_from_request()
+    data = figures.coverage(first=first, last=last)
+    headers = [_("Name"), _("Referrals received"), _("Accepted"), _("Declined"), _("Redirected"),
+               _("Children enrolled"), _("Families served"), _("Target for the period")]
+
+    def rows(items):
+        for r in items:
+            p = r.public()
+            yield [localized(r, "name"), p["referrals"], p["accepted"], p["declined"], p["redirected"],
+                   p["enrolled"], p["families_served"], r.target]
+
+    widths = [34, 14, 12, 12, 12, 14, 14, 14]
+    summary = [[_("From"), first], [_("Until"), last],
+               [_("No personal data; any count from 1 to 4 is shown as <5."), ""]]
+    return xlsx_response(f"coverage-{first}-{last}.xlsx", [
+        (_("Summary"), [_("Coverage"), ""], summary + list(rows([data["national"]])), [40, 16]),
+        (_("Regions"), headers, rows(data["regions"]), widths),
+        (_("Centers"), headers, rows(data["centers"]), widths),
+    ])

@@ -104,3 +104,25 @@ def withdraw(referral_id):
             db.session.commit()
             flash(_("The referral was withdrawn."), "success")
     return redirect(url_for("referrals.detail", referral_id=referral.id))
+
+
+@bp.route("/referrals/export.xlsx")
+@role_required(*CHILD_DATA_ROLES)
+def export():
+    """The referrals the user may see, as a workbook (dates as real dates)."""
+    from eic.core.xlsx import xlsx_response
+
+    status = request.args.get("status") or None
+    headers = [_("Referral"), _("Last name"), _("First name"), _("IIN"), _("Date of birth"), _("Center"),
+               _("Referred"), _("Status"), _("Accepted"), _("First contact"), _("Assessment"), _("Enrolled"),
+               _("Reason")]
+
+    def rows():
+        for r in db.session.scalars(queries.referral_list(current_user, status=status,
+                                                          search=request.args.get("q"))).yield_per(500):
+            yield [r.id, r.child.last_name, r.child.first_name, r.child.iin, r.child.birth_on, r.center.code,
+                   r.referred_on, status_label(r.status), r.accepted_on, r.first_contact_on, r.assessed_on,
+                   r.enrolled_on, r.decision_reason]
+
+    return xlsx_response("referrals.xlsx", [(_("Referrals"), headers, rows(),
+                                             [10, 18, 16, 14, 12, 12, 12, 14, 12, 12, 12, 12, 30])])

@@ -1,0 +1,64 @@
+"""Excel files written in openpyxl's write-only mode (memory does not grow with the rows) and streamed.
+
+Text that starts with =, +, - or @ is written as text, never as a formula (PITFALLS 11).
+"""
+import os
+import tempfile
+from datetime import date, datetime
+
+from flask import Response
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _cell(sheet, value, *, bold=False):
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        # Excel has no time zones: write Almaty wall-clock time.
+        from eic.core.timeutil import ALMATY
+
+        value = value.astimezone(ALMATY).replace(tzinfo=None)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    if isinstance(value, date) and not isinstance(value, datetime):
+        cell.number_format = "yyyy-mm-dd"
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def write_workbook(path: str, sheets) -> None:
+    """``sheets``: iterable of (title, headers, rows, widths); rows may be a generator."""
+    workbook = Workbook(write_only=True)
+    for title, headers, rows, widths in sheets:
+        sheet = workbook.create_sheet(title=str(title)[:31])
+        sheet.freeze_panes = "A2"
+        for i, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        sheet.append([_cell(sheet, str(h), bold=True) for h in headers])
+        for row in rows:
+            sheet.append([_cell(sheet, v) for v in row])
+    workbook.save(path)
+
+
+def xlsx_response(filename: str, sheets) -> Response:
+    """Write to a temporary file and stream it; the file is removed once sent."""
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    write_workbook(path, sheets)
+
+    def stream():
+        try:
+            with open(path, "rb") as fh:
+                while chunk := fh.read(64 * 1024):
+                    yield chunk
+        finally:
+            os.remove(path)
+
+    return Response(stream(), mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

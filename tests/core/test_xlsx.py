@@ -1,0 +1,39 @@
+import io
+from datetime import date
+
+from openpyxl import load_workbook
+
+from eic.core.roles import Role
+from eic.referrals.status import Status
+from tests.factories.referrals import ChildFactory, ReferralFactory
+
+
+def test_referral_export_keeps_formula_like_text_as_text_and_real_dates(client, login_as):
+    pediatrician = login_as(Role.PEDIATRICIAN)
+    child = ChildFactory(last_name='=HYPERLINK("http://evil.example","x")', first_name="+7 701",
+                         birth_on=date(2025, 5, 1))
+    mine = ReferralFactory(pediatrician=pediatrician, child=child, referred_on=date(2026, 6, 1))
+    ReferralFactory()  # someone else's
+    response = client.get("/referrals/export.xlsx", headers={"Accept-Language": "ru"})
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    book = load_workbook(io.BytesIO(response.data))
+    sheet = book.active
+    assert sheet.title == "Направления" and sheet.freeze_panes == "A2"
+    rows = list(sheet.iter_rows(min_row=2, values_only=False))
+    assert len(rows) == 1 and rows[0][0].value == mine.id
+    last_name, first_name = rows[0][1], rows[0][2]
+    assert last_name.value == '=HYPERLINK("http://evil.example","x")' and last_name.data_type == "s"
+    assert first_name.data_type == "s"
+    assert rows[0][4].value.date() == date(2025, 5, 1) and rows[0][4].is_date
+
+
+def test_coverage_export_has_three_sheets_and_no_names(client, login_as):
+    child = ChildFactory(last_name="Жекеқұпия")
+    ReferralFactory(child=child, status=Status.ENROLLED, enrolled_on=date(2026, 3, 1), referred_on=date(2026, 2, 1))
+    login_as(Role.MINISTRY)
+    response = client.get("/coverage/export.xlsx?year=2026", headers={"Accept-Language": "kk"})
+    book = load_workbook(io.BytesIO(response.data))
+    assert len(book.sheetnames) == 3
+    values = [c for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row]
+    assert "Жекеқұпия" not in values and child.iin not in values
+    assert "<5" in values
