@@ -27,6 +27,8 @@ MATRIX = {
     "coverage_api.coverage": ("GET", "/api/v1/coverage", (Role.MINISTRY, Role.ADMIN), 200),
     "coverage.export": ("GET", "/coverage/export.xlsx", (Role.MINISTRY, Role.ADMIN), 200),
     "referrals.export": ("GET", "/referrals/export.xlsx", CHILD, 200),
+    "capacity.waitlist_export": ("GET", "/capacity/waitlist.xlsx", (Role.COORDINATOR,), 200),
+    "capacity.sessions_export": ("GET", "/capacity/sessions.xlsx", STAFF, 200),
     "core.settings_page": ("GET", "/admin/settings", (Role.ADMIN,), 200),
     "accounts.login": ("GET", "/login", None, 200),  # a logged-in user is sent home: see PUBLIC_WHEN_LOGGED_IN
     "accounts.logout": ("POST", "/logout", ALL, 302),

@@ -59,3 +59,51 @@ def served():
     for referral in rows:
         latest[referral.child_id] = referral
     return render_template("capacity/served.html", center=center, year=year, referrals=list(latest.values()))
+
+
+@bp.route("/waitlist.xlsx")
+@role_required(Role.COORDINATOR)
+def waitlist_export():
+    """The center's waitlist in order, with waiting days and reasons."""
+    from flask_babel import gettext as _
+
+    from eic.core.xlsx import xlsx_response
+
+    today = almaty_today()
+    referrals = intake_queries.waitlist(current_user.center_id)
+    entries = intake_queries.open_waitlist_entries([r.id for r in referrals])
+    rows = ([n, r.child.last_name, r.child.first_name, r.child.birth_on, r.referred_on, (today - r.referred_on).days,
+             r.priority, "; ".join(e.reason for e in entries.get(r.id, []))] for n, r in enumerate(referrals, 1))
+    headers = [_("Position"), _("Last name"), _("First name"), _("Date of birth"), _("Referred"),
+               _("Days since referral"), _("Priority"), _("Reason")]
+    return xlsx_response("waitlist.xlsx", [(_("Waitlist"), headers, rows, [9, 18, 16, 13, 13, 12, 9, 40])])
+
+
+@bp.route("/sessions.xlsx")
+@role_required(Role.COORDINATOR, Role.SPECIALIST)
+def sessions_export():
+    """The session log of the center (a specialist: their own), for a date range; streamed row by row."""
+    from flask_babel import gettext as _
+
+    from eic.core.xlsx import xlsx_response
+    from eic.referrals.validation import parse_date
+    from eic.therapy.queries import sessions_between
+
+    today = almaty_today()
+    first = parse_date(request.args.get("from") or "") or date(today.year, 1, 1)
+    last = parse_date(request.args.get("to") or "") or today
+    if last < first:
+        abort(404)
+    mine = {"specialist_id": current_user.id} if current_user.role is Role.SPECIALIST else {}
+    stmt = sessions_between(center_id=current_user.center_id, first=first, last=last, include_cancelled=True, **mine)
+    headers = [_("Session"), _("Starts"), _("Minutes"), _("Specialist"), _("Child"), _("Setting"), _("Room"),
+               _("Status"), _("Attendance"), _("Reason")]
+
+    def rows():
+        for s in db.session.scalars(stmt).yield_per(1000):
+            yield [s.id, s.starts_at, int((s.ends_at - s.starts_at).total_seconds() // 60), s.specialist.full_name,
+                   s.referral.child.full_name if s.referral else "", s.setting, s.room.name if s.room else s.address,
+                   _("Booked") if s.is_active else _("Cancelled"), s.attendance or "", s.absence_reason or ""]
+
+    return xlsx_response(f"sessions-{first}-{last}.xlsx", [(_("Sessions"), headers, rows(),
+                                                            [9, 17, 9, 26, 26, 10, 18, 12, 11, 18])])

@@ -37,3 +37,27 @@ def test_coverage_export_has_three_sheets_and_no_names(client, login_as):
     values = [c for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row]
     assert "Жекеқұпия" not in values and child.iin not in values
     assert "<5" in values
+
+
+def test_waitlist_and_session_log_exports_are_scoped(client, login_as):
+    from datetime import datetime, timedelta, timezone
+
+    from tests.factories.centers import RoomFactory, center
+    from tests.factories.therapy import TherapySessionFactory
+
+    coordinator = login_as(Role.COORDINATOR)
+    mine = ReferralFactory(center=coordinator.center, status=Status.WAITLISTED, referred_on=date(2026, 5, 1))
+    other = ReferralFactory(center=center("oral"), status=Status.WAITLISTED)
+    book = load_workbook(io.BytesIO(client.get("/capacity/waitlist.xlsx").data))
+    names = [row[2] for row in book.active.iter_rows(min_row=2, values_only=True)]
+    assert names == [mine.child.first_name] and other.child.first_name not in names
+    start = datetime(2026, 6, 1, 5, tzinfo=timezone.utc)
+    TherapySessionFactory(room=RoomFactory(center=coordinator.center), center_id=coordinator.center_id,
+                          starts_at=start, ends_at=start + timedelta(minutes=45), busy_from=start,
+                          busy_until=start + timedelta(minutes=45))
+    end = start + timedelta(minutes=45)
+    TherapySessionFactory(room=RoomFactory(center=center("oral")), starts_at=start, ends_at=end, busy_from=start,
+                          busy_until=end)
+    log = load_workbook(io.BytesIO(client.get("/capacity/sessions.xlsx?from=2026-05-01&to=2026-06-30").data)).active
+    rows = list(log.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 1 and rows[0][1] == datetime(2026, 6, 1, 10, 0) and rows[0][2] == 45
