@@ -7,7 +7,7 @@ from eic.core.api import API_PREFIX
 from eic.core.roles import Role
 from eic.extensions import csrf, db
 
-from . import figures
+from . import figures, outcomes
 from .views import period_from_request
 
 bp = Blueprint("coverage_api", __name__, url_prefix=API_PREFIX)
@@ -42,7 +42,16 @@ def coverage():
     """
     first, last, _year = period_from_request()
     data = figures.coverage(first=first, last=last)
+    delivered = outcomes.delivery(first=first, last=last)
     body = {"first": first.isoformat(), "last": last.isoformat(), "national": data["national"].public(),
-            "regions": [r.public() for r in data["regions"]], "centers": [c.public() for c in data["centers"]]}
+            "regions": [r.public() for r in data["regions"]], "centers": [c.public() for c in data["centers"]],
+            "outcomes": {area: {"children": figures.suppress(v["children"]), "ss1": v["ss1"], "ss2": v["ss2"]}
+                         for area, v in outcomes.progress(first=first, last=last).items()},
+            "settings_mix": {k: figures.suppress(v) for k, v in delivered["settings"].items()},
+            "caregiver_support": {"sessions": figures.suppress(delivered["support_sessions"]),
+                                  "families": figures.suppress(delivered["support_families"]),
+                                  "peer_groups": figures.suppress(delivered["peer_groups"])},
+            "discharges": {k: figures.suppress(v) for k, v in delivered["discharges"].items()},
+            "satisfaction": delivered["satisfaction"]}
     db.session.commit()
     return jsonify(body)

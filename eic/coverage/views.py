@@ -8,7 +8,7 @@ from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.referrals.validation import parse_int
 
-from . import figures
+from . import figures, outcomes
 from .figures import suppress
 
 bp = Blueprint("coverage", __name__, template_folder="templates", url_prefix="/coverage")
@@ -32,7 +32,9 @@ def index():
     first, last, year = period_from_request()
     data = figures.coverage(first=first, last=last)
     return render_template("coverage/index.html", data=data, first=first, last=last, year=year,
-                           today=almaty_today(), suppress=suppress)
+                           today=almaty_today(), suppress=suppress,
+                           progress=outcomes.progress(first=first, last=last),
+                           delivery=outcomes.delivery(first=first, last=last))
 
 
 @bp.route("/export.xlsx")

@@ -1,0 +1,79 @@
+"""Child outcome progress categories from entry and exit ratings (1-7), as early intervention programmes report
+them, and the services delivered: settings mix, caregiver support, discharges, family satisfaction.
+
+Progress category per child and outcome area (a rating of 6 or 7 is "within age expectations"):
+a) did not improve; b) improved, but not nearer to same-aged peers; c) improved nearer to peers without reaching
+them; d) reached age expectations; e) maintained age expectations.
+Summary statement 1: of those who entered below expectations (a-d), the share in c or d.
+Summary statement 2: the share within age expectations at exit (d or e).
+"""
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+
+from eic.core.timeutil import ALMATY
+from eic.extensions import db
+from eic.therapy.models import (CAREGIVER_SERVICE_KINDS, OUTCOME_AREAS, Discharge, OutcomeRating, PlanService,
+                                TherapySession)
+
+from .figures import SMALL
+
+AGE_EXPECTED = 6
+
+
+def category(entry: int, exit_: int, new_skills: bool) -> str:
+    if entry >= AGE_EXPECTED and exit_ >= AGE_EXPECTED:
+        return "e"
+    if exit_ >= AGE_EXPECTED:
+        return "d"
+    if exit_ > entry:
+        return "c"
+    return "b" if new_skills else "a"
+
+
+def progress(*, first: date, last: date) -> dict:
+    """Per outcome area: counts per category and the two summary statements (None below 5 children)."""
+    exits = db.session.scalars(select(OutcomeRating).where(OutcomeRating.kind == "exit",
+                                                           OutcomeRating.rated_on >= first,
+                                                           OutcomeRating.rated_on <= last)).all()
+    entries = {o.referral_id: o for o in db.session.scalars(select(OutcomeRating).where(
+        OutcomeRating.kind == "entry", OutcomeRating.referral_id.in_([e.referral_id for e in exits])))}
+    result = {}
+    for area in OUTCOME_AREAS:
+        counts = dict.fromkeys("abcde", 0)
+        for exit_row in exits:
+            entry_row = entries.get(exit_row.referral_id)
+            if entry_row is not None:
+                counts[category(getattr(entry_row, area), getattr(exit_row, area), bool(exit_row.new_skills))] += 1
+        total = sum(counts.values())
+        below = counts["a"] + counts["b"] + counts["c"] + counts["d"]
+        result[area] = {"counts": counts, "children": total,
+                        "ss1": (counts["c"] + counts["d"]) / below if below >= SMALL else None,
+                        "ss2": (counts["d"] + counts["e"]) / total if total >= SMALL else None}
+    return result
+
+
+def delivery(*, first: date, last: date) -> dict:
+    """Attended sessions by setting, caregiver-support sessions and families reached, discharges by reason,
+    and the mean family satisfaction (1-5)."""
+    start = datetime.combine(first, time(0), tzinfo=ALMATY)
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=ALMATY)
+    attended = (TherapySession.attendance == "attended", TherapySession.starts_at >= start,
+                TherapySession.starts_at < end)
+    settings_mix = dict(db.session.execute(select(TherapySession.setting, func.count()).where(*attended)
+                                           .group_by(TherapySession.setting)).all())
+    support = db.session.execute(select(func.count(TherapySession.id), func.count(func.distinct(
+        TherapySession.referral_id))).join(PlanService, PlanService.id == TherapySession.plan_service_id).where(
+        *attended, PlanService.kind.in_(CAREGIVER_SERVICE_KINDS))).one()
+    peer_groups = db.session.scalar(select(func.count()).select_from(TherapySession).where(
+        TherapySession.audience == "caregiver", TherapySession.capacity.is_not(None), TherapySession.is_active,
+        TherapySession.starts_at >= start, TherapySession.starts_at < end))
+    discharges = dict(db.session.execute(select(Discharge.reason, func.count()).where(
+        Discharge.discharged_on >= first, Discharge.discharged_on <= last).group_by(Discharge.reason)).all())
+    satisfaction = db.session.execute(select(func.avg(Discharge.satisfaction_overall),
+                                             func.count(Discharge.satisfaction_overall)).where(
+        Discharge.discharged_on >= first, Discharge.discharged_on <= last)).one()
+    return {"settings": settings_mix, "support_sessions": support[0], "support_families": support[1],
+            "peer_groups": peer_groups, "discharges": discharges,
+            "satisfaction": float(satisfaction[0]) if satisfaction[1] >= SMALL else None,
+            "satisfaction_answers": satisfaction[1]}
