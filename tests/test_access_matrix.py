@@ -37,6 +37,7 @@ MATRIX = {
     "accounts.create_user": ("GET", "/admin/users/new", (Role.ADMIN,), 200),
     "accounts.toggle_active": ("POST", "/admin/users/{other_user}/active", (Role.ADMIN,), 302),
     "centers.index": ("GET", "/centers", ALL, 200),
+    "centers.births": ("GET", "/centers/births", (Role.ADMIN,), 200),
     "centers.edit": ("GET", "/centers/{center}/edit", (Role.ADMIN,), 200),
     "centers_api.list_centers": ("GET", "/api/v1/centers", ALL, 200),
     "notifications.index": ("GET", "/notifications", ALL, 200),

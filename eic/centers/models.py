@@ -95,3 +95,15 @@ class RiskFactor(db.Model):
     name_kk: Mapped[str] = mapped_column(String(200))
     name_ru: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
+
+
+class RegionBirths(db.Model):
+    """Live births per region and year (statistics bureau), the base of the ministry's coverage of need."""
+
+    __tablename__ = "region_births"
+    __table_args__ = (UniqueConstraint("region_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    year: Mapped[int]
+    births: Mapped[int]

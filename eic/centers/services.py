@@ -89,3 +89,24 @@ def update_center(center: Center, *, region: Region | None, city_kk, city_ru, ci
     center.annual_target_families = annual_target_families
     center.is_active = is_active
     return center
+
+
+def set_births(*, year: int, births_by_region: dict, actor) -> int:
+    """Record live births per region for a year (``{region_id: births or None}``). Raises ValidationFailed."""
+    from sqlalchemy import delete
+
+    from .models import RegionBirths
+
+    errors = {}
+    if not 2000 <= (year or 0) <= 2100:
+        errors["year"] = [_l("Enter a year.")]
+    for region_id, births in births_by_region.items():
+        if births is not None and not 0 <= births <= 1_000_000:
+            errors[f"region_{region_id}"] = [_l("Enter a number of births from 0 to 1000000.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    db.session.execute(delete(RegionBirths).where(RegionBirths.year == year))
+    rows = [RegionBirths(region_id=r, year=year, births=b) for r, b in births_by_region.items() if b is not None]
+    db.session.add_all(rows)
+    db.session.flush()
+    return len(rows)

@@ -41,3 +41,35 @@ def edit(center_id):
             flash(_("Center saved."), "success")
             return redirect(url_for("centers.index"))
     return render_template("centers/edit.html", form=form, center=center)
+
+
+@bp.route("/centers/births", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def births():
+    """Live births per region for a year: the base of the ministry's coverage of need."""
+    from flask import request
+    from sqlalchemy import select
+
+    from eic.core.timeutil import almaty_today
+    from eic.referrals.validation import parse_int
+
+    from .models import RegionBirths
+
+    year = parse_int(request.values.get("year") or "") or almaty_today().year - 1
+    regions = queries.regions()
+    if request.method == "POST":
+        values = {r.id: parse_int(request.form.get(f"region_{r.id}") or "") if request.form.get(f"region_{r.id}")
+                  else None for r in regions}
+        try:
+            if any(request.form.get(f"region_{r.id}") and values[r.id] is None for r in regions):
+                raise ValidationFailed(fields={"births": [_("Enter whole numbers.")]})
+            services.set_births(year=year, births_by_region=values, actor=current_user)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            flash(" ".join(str(m) for v in exc.fields.values() for m in v), "error")
+        else:
+            db.session.commit()
+            flash(_("Births saved."), "success")
+            return redirect(url_for("centers.births", year=year))
+    current = {b.region_id: b.births for b in db.session.scalars(select(RegionBirths).where(RegionBirths.year == year))}
+    return render_template("centers/births.html", regions=regions, year=year, current=current)

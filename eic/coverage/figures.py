@@ -103,3 +103,25 @@ def coverage(*, first: date, last: date) -> dict:
         national.add(per_center[c.id])
     return {"national": national, "regions": sorted(per_region.values(), key=lambda r: -r.served),
             "centers": [per_center[c.id] for c in centers]}
+
+
+def need_coverage(regions_rows, *, year: int) -> dict:
+    """Families served divided by the estimated at-risk births of the region (births x the at-risk share, a
+    setting: 6.7% from seed 001), per region key and nationally; None where births are not recorded."""
+    from eic.centers.models import RegionBirths
+    from eic.core.settings import get_setting
+
+    from . import settings
+
+    share = get_setting(settings.AT_RISK_PER_THOUSAND.key) / 1000
+    births = {iso: n for iso, n in db.session.execute(select(Region.iso_code, RegionBirths.births).join(
+        RegionBirths, RegionBirths.region_id == Region.id).where(RegionBirths.year == year)).all()}
+    result, served_total, need_total = {}, 0, 0
+    for row in regions_rows:
+        if row.key in births and births[row.key]:
+            need = births[row.key] * share
+            result[row.key] = row.served / need
+            served_total += row.served
+            need_total += need
+    result["KZ"] = served_total / need_total if need_total else None
+    return result

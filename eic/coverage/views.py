@@ -34,7 +34,8 @@ def index():
     return render_template("coverage/index.html", data=data, first=first, last=last, year=year,
                            today=almaty_today(), suppress=suppress,
                            progress=outcomes.progress(first=first, last=last),
-                           delivery=outcomes.delivery(first=first, last=last))
+                           delivery=outcomes.delivery(first=first, last=last),
+                           need=figures.need_coverage(data["regions"], year=year))
 
 
 @bp.route("/export.xlsx")
