@@ -107,3 +107,5 @@ class RegionBirths(db.Model):
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
     year: Mapped[int]
     births: Mapped[int]
+
+    region = relationship("Region")

@@ -1,7 +1,7 @@
 import factory
 from sqlalchemy import select
 
-from eic.centers.models import Center, Discipline, Icd10Category, Polyclinic, Region, RiskFactor, Room
+from eic.centers.models import Center, Discipline, Icd10Category, Polyclinic, Region, RegionBirths, RiskFactor, Room
 from eic.extensions import db
 
 from .base import Factory
@@ -88,3 +88,12 @@ def center(code: str) -> Center:
 
 def discipline(code: str) -> Discipline:
     return db.session.scalar(select(Discipline).where(Discipline.code == code))
+
+
+class RegionBirthsFactory(Factory):
+    class Meta:
+        model = RegionBirths
+
+    region = factory.SubFactory(RegionFactory)
+    year = 2026
+    births = 10000
