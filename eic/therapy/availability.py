@@ -25,30 +25,28 @@ def _check_hours(hours: dict, errors: dict):
             errors[f"day_{weekday}"] = [_l("The start must be before the end.")]
 
 
-def set_opening_hours(center, *, hours: dict, actor) -> None:
-    """Replace a center's weekly opening hours: ``{weekday: (opens, closes) or None}`` (None = closed)."""
-    _require_coordinator(actor, center.id)
+def _replace_hours(hours: dict, delete_stmt, make_row) -> None:
     errors = {}
     _check_hours(hours, errors)
     if errors:
         raise ValidationFailed(fields=errors)
-    db.session.execute(delete(OpeningHours).where(OpeningHours.center_id == center.id))
-    db.session.add_all(OpeningHours(center_id=center.id, weekday=d, opens=s[0], closes=s[1])
-                       for d, s in sorted(hours.items()) if s is not None)
+    db.session.execute(delete_stmt)
+    db.session.add_all(make_row(day, span) for day, span in sorted(hours.items()) if span is not None)
     db.session.flush()
+
+
+def set_opening_hours(center, *, hours: dict, actor) -> None:
+    """Replace a center's weekly opening hours: ``{weekday: (opens, closes) or None}`` (None = closed)."""
+    _require_coordinator(actor, center.id)
+    _replace_hours(hours, delete(OpeningHours).where(OpeningHours.center_id == center.id),
+                   lambda day, span: OpeningHours(center_id=center.id, weekday=day, opens=span[0], closes=span[1]))
 
 
 def set_working_hours(specialist, *, hours: dict, actor) -> None:
     """Replace a specialist's weekly working hours (same shape as opening hours)."""
     _require_coordinator(actor, specialist.center_id)
-    errors = {}
-    _check_hours(hours, errors)
-    if errors:
-        raise ValidationFailed(fields=errors)
-    db.session.execute(delete(WorkingHours).where(WorkingHours.user_id == specialist.id))
-    db.session.add_all(WorkingHours(user_id=specialist.id, weekday=d, starts=s[0], ends=s[1])
-                       for d, s in sorted(hours.items()) if s is not None)
-    db.session.flush()
+    _replace_hours(hours, delete(WorkingHours).where(WorkingHours.user_id == specialist.id),
+                   lambda day, span: WorkingHours(user_id=specialist.id, weekday=day, starts=span[0], ends=span[1]))
 
 
 def add_closure(center, *, on: date, reason: str, actor) -> Closure:

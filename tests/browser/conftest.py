@@ -67,3 +67,12 @@ def shot():
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return _shot
+
+
+def log_in(page, base, email, password, lang):
+    """Open the login page, choose the language, and log in."""
+    page.goto(f"{base}/login")
+    page.click(f"button.lang[value={lang}]")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("form:has(input[name=password]) button[type=submit]")

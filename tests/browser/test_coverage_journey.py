@@ -7,6 +7,8 @@ from eic.accounts.services import hash_password
 from eic.core.roles import Role
 from eic.extensions import db
 
+from tests.browser.conftest import log_in
+
 pytestmark = pytest.mark.browser
 PASSWORD = "browser-test-password"
 
@@ -30,11 +32,7 @@ def ministry(live_app):
 
 def test_coverage_in_russian_with_download(browser, live_server, ministry, shot, tmp_path):
     page = browser.new_context(locale="ru-RU", accept_downloads=True).new_page()
-    page.goto(f"{live_server}/login")
-    page.click("button.lang[value=ru]")
-    page.fill("input[name=email]", "ministry@browser.test")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form:has(input[name=password]) button[type=submit]")
+    log_in(page, live_server, "ministry@browser.test", PASSWORD, "ru")
     assert page.locator("h1").inner_text() == "Охват по регионам"
     page.fill("[data-testid=period] input[name=year]", "2026")
     page.click("[data-testid=period] button[type=submit]")

@@ -12,6 +12,8 @@ from eic.core.timeutil import almaty_today
 from eic.extensions import db
 from tests.factories.referrals import valid_iin
 
+from tests.browser.conftest import log_in as login
+
 pytestmark = pytest.mark.browser
 PASSWORD = "browser-test-password"
 
@@ -36,11 +38,7 @@ def people(live_app):
 
 
 def log_in(page, base, email):
-    page.goto(f"{base}/login")
-    page.click("button.lang[value=kk]")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form:has(input[name=password]) button[type=submit]")
+    login(page, base, email, PASSWORD, "kk")
 
 
 def test_referral_to_enrolment(browser, live_server, people, shot):

@@ -11,6 +11,8 @@ from eic.referrals.status import Status
 from eic.therapy.calendar import holiday_name
 from eic.therapy.models import TherapySession
 
+from tests.browser.conftest import log_in as login
+
 pytestmark = pytest.mark.browser
 PASSWORD = "browser-test-password"
 
@@ -50,11 +52,7 @@ def world(live_app):
 
 
 def log_in(page, base, email):
-    page.goto(f"{base}/login")
-    page.click("button.lang[value=ru]")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form:has(input[name=password]) button[type=submit]")
+    login(page, base, email, PASSWORD, "ru")
 
 
 def test_plan_series_clash_attendance_note(browser, live_server, world, shot):
