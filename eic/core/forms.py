@@ -34,3 +34,22 @@ def apply_errors(form, fields: dict, field_map: dict | None = None) -> list[str]
         else:
             leftovers.extend(str(m) for m in messages)
     return leftovers
+
+
+def run_and_commit(action, success_message) -> bool:
+    """Run a service call for a page: commit and flash success, or roll back and flash every message of the
+    DomainError it raised. Returns whether it succeeded."""
+    from flask import flash
+
+    from eic.core.errors import DomainError
+    from eic.extensions import db
+
+    try:
+        action()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(" ".join([str(exc.message)] + [str(m) for v in exc.fields.values() for m in v]), "error")
+        return False
+    db.session.commit()
+    flash(success_message, "success")
+    return True

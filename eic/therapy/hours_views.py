@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from eic.accounts.models import User
 from eic.core.auth import role_required
-from eic.core.errors import DomainError
+from eic.core.forms import run_and_commit
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.extensions import db
@@ -57,14 +57,7 @@ def hours():
 
 
 def _save(action, message, **redirect_args):
-    try:
-        action()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(" ".join([str(exc.message)] + [str(m) for v in exc.fields.values() for m in v]), "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
+    run_and_commit(action, message)
     return redirect(url_for("therapy.hours", **redirect_args))
 
 

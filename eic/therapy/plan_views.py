@@ -9,7 +9,7 @@ from sqlalchemy import select
 from eic.centers import queries as center_queries
 from eic.core.auth import role_required
 from eic.core.errors import DomainError
-from eic.core.forms import apply_errors
+from eic.core.forms import apply_errors, run_and_commit
 from eic.core.i18n import localized
 from eic.core.roles import Role
 from eic.core.timeutil import ALMATY, almaty_today
@@ -97,15 +97,9 @@ def review(referral_id):
     current = plans.current_plan(referral.id) or abort(404)
     form = review_form_class(current.goals)()
     if form.validate_on_submit():
-        try:
-            plans.record_review(current, reviewed_on=form.reviewed_on.data, notes=form.notes.data, actor=current_user,
-                                ratings={g.id: form[f"goal_{g.id}"].data for g in current.goals})
-        except DomainError as exc:
-            db.session.rollback()
-            flash(" ".join([str(exc.message)] + [str(m) for v in exc.fields.values() for m in v]), "error")
-        else:
-            db.session.commit()
-            flash(_("The review was recorded."), "success")
+        run_and_commit(lambda: plans.record_review(
+            current, reviewed_on=form.reviewed_on.data, notes=form.notes.data, actor=current_user,
+            ratings={g.id: form[f"goal_{g.id}"].data for g in current.goals}), _("The review was recorded."))
     return redirect(url_for("therapy.plan", referral_id=referral.id))
 
 
@@ -115,17 +109,11 @@ def outcomes(referral_id):
     referral = _case(referral_id)
     form = OutcomeForm()
     if form.validate_on_submit():
-        try:
-            plans.record_outcomes(referral, kind=form.kind.data, rated_on=form.rated_on.data, social=form.social.data,
-                                  knowledge=form.knowledge.data, behaviour=form.behaviour.data,
-                                  new_skills={"yes": True, "no": False}.get(form.new_skills.data),
-                                  actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(" ".join([str(exc.message)] + [str(m) for v in exc.fields.values() for m in v]), "error")
-        else:
-            db.session.commit()
-            flash(_("The outcome ratings were recorded."), "success")
+        run_and_commit(lambda: plans.record_outcomes(
+            referral, kind=form.kind.data, rated_on=form.rated_on.data, social=form.social.data,
+            knowledge=form.knowledge.data, behaviour=form.behaviour.data,
+            new_skills={"yes": True, "no": False}.get(form.new_skills.data), actor=current_user),
+            _("The outcome ratings were recorded."))
     return redirect(url_for("therapy.plan", referral_id=referral.id))
 
 

@@ -9,7 +9,7 @@ from eic.accounts.models import User
 from eic.centers.models import Room
 from eic.core.auth import role_required
 from eic.core.errors import DomainError, ValidationFailed
-from eic.core.forms import apply_errors
+from eic.core.forms import apply_errors, run_and_commit
 from eic.core.i18n import localized
 from eic.core.roles import Role
 from eic.core.timeutil import ALMATY, almaty_today
@@ -169,14 +169,7 @@ def _act(session_id, form_class, action, done_message):
     row = _session_or_404(session_id)
     form = form_class()
     if form.validate_on_submit():
-        try:
-            action(row, form)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(" ".join([str(exc.message)] + [str(m) for v in exc.fields.values() for m in v]), "error")
-        else:
-            db.session.commit()
-            flash(done_message, "success")
+        run_and_commit(lambda: action(row, form), done_message)
     else:
         flash(" ".join(str(m) for v in form.errors.values() for m in v), "error")
     return redirect(url_for("therapy.session_detail", session_id=row.id))
