@@ -2,7 +2,11 @@
 
 
 def init_app(app):
+    from eic.core.api import register_schemas
+
     from . import settings  # noqa: F401 - declares the domain's settings
-    from . import views
+    from . import api, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    register_schemas(app, Capacity=api.CapacitySchema)

@@ -7,6 +7,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, union
 
 from eic.core.settings import get_setting
@@ -15,25 +16,65 @@ from eic.extensions import db
 from eic.referrals.models import Referral
 from eic.referrals.status import Status
 from eic.therapy.calendar import add_working_days
-from eic.therapy.models import Plan, TherapySession
+from eic.therapy.models import Plan, RosterEntry, TherapySession
 
 from . import settings
 
 
+def _bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    return (datetime.combine(first, time(0), tzinfo=ALMATY),
+            datetime.combine(last + timedelta(days=1), time(0), tzinfo=ALMATY))
+
+
+def served_rows(first: date, last: date, center_id: int | None = None):
+    """A SELECT of distinct (center_id, child_id) served between two dates (inclusive): enrolled in the period,
+    or attended a session in it, individually or on a group's roster."""
+    start, end = _bounds(first, last)
+    enrolled = select(Referral.center_id, Referral.child_id).where(Referral.enrolled_on >= first,
+                                                                   Referral.enrolled_on <= last)
+    in_period = (TherapySession.starts_at >= start, TherapySession.starts_at < end)
+    attended = select(TherapySession.center_id, TherapySession.child_id).where(
+        *in_period, TherapySession.attendance == "attended", TherapySession.child_id.is_not(None))
+    grouped = select(TherapySession.center_id, Referral.child_id).select_from(RosterEntry).join(
+        TherapySession, TherapySession.id == RosterEntry.session_id).join(
+        Referral, Referral.id == RosterEntry.referral_id).where(*in_period, RosterEntry.attendance == "attended")
+    if center_id is not None:
+        enrolled = enrolled.where(Referral.center_id == center_id)
+        attended = attended.where(TherapySession.center_id == center_id)
+        grouped = grouped.where(TherapySession.center_id == center_id)
+    return union(enrolled, attended, grouped)
+
+
 def served_children(center_id: int, first: date, last: date):
     """A SELECT of the distinct child ids served at a center between two dates (inclusive)."""
-    start = datetime.combine(first, time(0), tzinfo=ALMATY)
-    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=ALMATY)
-    enrolled = select(Referral.child_id).where(Referral.center_id == center_id, Referral.enrolled_on >= first,
-                                               Referral.enrolled_on <= last)
-    attended = select(Referral.child_id).join(TherapySession, TherapySession.referral_id == Referral.id).where(
-        TherapySession.center_id == center_id, TherapySession.attendance == "attended",
-        TherapySession.starts_at >= start, TherapySession.starts_at < end)
-    return union(enrolled, attended)
+    rows = served_rows(first, last, center_id).subquery()
+    return select(rows.c.child_id)
 
 
 def families_served(center_id: int, first: date, last: date) -> int:
-    return db.session.scalar(select(func.count()).select_from(served_children(center_id, first, last).subquery()))
+    return db.session.scalar(select(func.count()).select_from(served_rows(first, last, center_id).subquery()))
+
+
+def served_by_center(first: date, last: date) -> dict[int, int]:
+    """Families served per center in one query."""
+    rows = served_rows(first, last).subquery()
+    return dict(db.session.execute(select(rows.c.center_id, func.count()).group_by(rows.c.center_id)).all())
+
+
+def months(first: date, last: date) -> list[tuple[date, date]]:
+    """The calendar months that meet ``first``..``last``, each clipped to it."""
+    result, day = [], first.replace(day=1)
+    while day <= last:
+        after = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        result.append((max(day, first), min(after - timedelta(days=1), last)))
+        day = after
+    return result
+
+
+def cumulative_served(center_id: int, year: int, today: date) -> list[tuple[date, int]]:
+    """(month end, families served from 1 January to it) for each month of the year up to today."""
+    return [(end, families_served(center_id, date(year, 1, 1), end))
+            for _start, end in months(date(year, 1, 1), min(date(year, 12, 31), today))]
 
 
 @dataclass
@@ -96,31 +137,67 @@ def spread(values: list[int], target: int | None = None, *, within=None) -> Spre
     return Spread(len(values), statistics.median(values), p90, share)
 
 
-def timeliness(center_id: int, *, first: date, last: date) -> dict[str, Spread]:
-    """Days from referral to first contact, to the plan, and from the plan to the first attended session,
-    for children referred to the center between two dates; with the share within the targets (settings)."""
-    rows = db.session.execute(select(Referral.id, Referral.referred_on, Referral.first_contact_on).where(
-        Referral.center_id == center_id, Referral.referred_on >= first, Referral.referred_on <= last)).all()
-    ids = [r.id for r in rows]
+TIMELINESS_LABELS = (("first_contact", _l("Referral to first contact")), ("plan", _l("Referral to plan")),
+                     ("first_session", _l("Plan to first session")))
+
+
+def timeliness_targets() -> dict:
+    return {"contact": get_setting(settings.FIRST_CONTACT_DAYS.key), "plan": get_setting(settings.PLAN_DAYS.key),
+            "session": get_setting(settings.FIRST_SESSION_DAYS.key)}
+
+
+def _timeliness_values(first: date, last: date, center_id: int | None = None) -> dict[int, dict[str, list]]:
+    """Per center: the day counts behind each timeliness figure, for children referred between two dates (a
+    redirected referral keeps its first date and is measured at the center that served it)."""
+    referred = select(Referral.id).where(Referral.referred_on >= first, Referral.referred_on <= last)
+    if center_id is not None:
+        referred = referred.where(Referral.center_id == center_id)
+    rows = db.session.execute(select(Referral.id, Referral.center_id, Referral.referred_on, Referral.first_contact_on)
+                              .where(Referral.id.in_(referred))).all()
     plans = dict(db.session.execute(select(Plan.referral_id, func.min(Plan.starts_on)).where(
-        Plan.referral_id.in_(ids)).group_by(Plan.referral_id)).all()) if ids else {}
+        Plan.referral_id.in_(referred)).group_by(Plan.referral_id)).all())
     first_sessions = dict(db.session.execute(select(TherapySession.referral_id, func.min(TherapySession.starts_at))
-                                             .where(TherapySession.referral_id.in_(ids),
+                                             .where(TherapySession.referral_id.in_(referred),
                                                     TherapySession.attendance == "attended")
-                                             .group_by(TherapySession.referral_id)).all()) if ids else {}
+                                             .group_by(TherapySession.referral_id)).all())
     contact_days = get_setting(settings.FIRST_CONTACT_DAYS.key)
-    contact, contact_ok, plan, session = [], [], [], []
+    result = {}
     for r in rows:
+        values = result.setdefault(r.center_id, {"contact": [], "contact_ok": [], "plan": [], "session": []})
         if r.first_contact_on:
-            contact.append((r.first_contact_on - r.referred_on).days)
-            contact_ok.append(r.first_contact_on <= add_working_days(r.referred_on, contact_days))
+            values["contact"].append((r.first_contact_on - r.referred_on).days)
+            values["contact_ok"].append(r.first_contact_on <= add_working_days(r.referred_on, contact_days))
         if r.id in plans:
-            plan.append((plans[r.id] - r.referred_on).days)
+            values["plan"].append((plans[r.id] - r.referred_on).days)
             if r.id in first_sessions:
-                session.append((first_sessions[r.id].astimezone(ALMATY).date() - plans[r.id]).days)
-    return {"first_contact": spread(contact, within=contact_ok),
-            "plan": spread(plan, get_setting(settings.PLAN_DAYS.key)),
-            "first_session": spread(session, get_setting(settings.FIRST_SESSION_DAYS.key))}
+                values["session"].append((first_sessions[r.id].astimezone(ALMATY).date() - plans[r.id]).days)
+    return result
+
+
+def _spreads(values: dict[str, list]) -> dict[str, Spread]:
+    return {"first_contact": spread(values["contact"], within=values["contact_ok"]),
+            "plan": spread(values["plan"], get_setting(settings.PLAN_DAYS.key)),
+            "first_session": spread(values["session"], get_setting(settings.FIRST_SESSION_DAYS.key))}
+
+
+def merged_timeliness(per_center: dict[int, dict[str, list]], center_ids) -> dict[str, Spread]:
+    """Timeliness of a group of centers (a region, the nation): medians from the children, not from the centers."""
+    merged = {"contact": [], "contact_ok": [], "plan": [], "session": []}
+    for center_id in center_ids:
+        for key, values in per_center.get(center_id, {}).items():
+            merged[key].extend(values)
+    return _spreads(merged)
+
+
+def timeliness(center_id: int, *, first: date, last: date) -> dict[str, Spread]:
+    """Days from referral to first contact (and the share within the target in working days), to the plan, and
+    from the plan to the first attended session, for children referred to the center between two dates."""
+    return merged_timeliness(_timeliness_values(first, last, center_id), [center_id])
+
+
+def timeliness_all(*, first: date, last: date) -> dict[int, dict[str, list]]:
+    """The raw values for every center at once (one pass), for ``merged_timeliness``."""
+    return _timeliness_values(first, last)
 
 
 def waitlist_figures(center_id: int, *, today: date) -> dict:

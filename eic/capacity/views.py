@@ -14,7 +14,7 @@ from eic.intake import queries as intake_queries
 from eic.referrals.models import Referral
 from eic.referrals.validation import parse_int
 
-from . import figures
+from . import figures, hours
 
 bp = Blueprint("capacity", __name__, template_folder="templates", url_prefix="/capacity")
 
@@ -31,18 +31,91 @@ def _center_and_year():
     return center, year, today
 
 
+def report(center, year: int, today: date) -> dict:
+    """Everything on a center's capacity page, for the page, the workbook and the API alike."""
+    first, last = date(year, 1, 1), min(date(year, 12, 31), today)
+    staff = intake_queries.specialists(center.id)
+    rooms = sorted(center.rooms, key=lambda r: r.name)
+    week, month = hours.this_week(today), hours.this_month(today)
+    return {"center": center, "year": year, "today": today,
+            "capacity": figures.capacity(center, year=year, today=today),
+            "cumulative": figures.cumulative_served(center.id, year, today),
+            "waitlist": figures.waitlist_figures(center.id, today=today),
+            "timeliness": figures.timeliness(center.id, first=first, last=last),
+            "staff": staff, "caseloads": intake_queries.active_caseloads(center.id),
+            "week": week, "month": month,
+            "hours_week": hours.loads(center.id, staff, rooms, first=week[0], last=week[1]),
+            "hours_month": hours.loads(center.id, staff, rooms, first=month[0], last=month[1])}
+
+
+def _charts(data: dict) -> dict:
+    from flask_babel import gettext as _
+
+    cap = data["capacity"]
+    target = cap.target
+    labels = [end.strftime("%Y-%m") for end, _n in data["cumulative"]]
+    pro_rata = [round(target * ((end - date(data["year"], 1, 1)).days + 1) / 365) for end, _n in data["cumulative"]]
+    staff_hours = data["hours_month"]["specialists"]
+    return {
+        "served": {"type": "line", "labels": labels,
+                   "datasets": [{"label": _("Families served"), "data": [n for _end, n in data["cumulative"]]},
+                                {"label": _("Expected by now (pro rata)"), "data": pro_rata, "dashed": True}]},
+        "hours": {"type": "bar", "horizontal": True, "labels": [x.name for x in staff_hours],
+                  "datasets": [{"label": _("Booked hours"), "data": [round(x.booked, 1) for x in staff_hours]},
+                               {"label": _("Available hours"), "data": [round(x.available, 1) for x in staff_hours]}]},
+    }
+
+
 @bp.route("/")
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def index():
     center, year, today = _center_and_year()
-    first, last = date(year, 1, 1), min(date(year, 12, 31), today)
-    staff = intake_queries.specialists(center.id)
-    return render_template("capacity/index.html", center=center, year=year, today=today,
-                           capacity=figures.capacity(center, year=year, today=today),
-                           waitlist=figures.waitlist_figures(center.id, today=today),
-                           timeliness=figures.timeliness(center.id, first=first, last=last),
-                           staff=staff, loads=intake_queries.active_caseloads(center.id),
+    data = report(center, year, today)
+    return render_template("capacity/index.html", **data, charts=_charts(data),
+                           timeliness_labels=figures.TIMELINESS_LABELS, targets=figures.timeliness_targets(),
                            centers=center_queries.centers() if current_user.role is Role.ADMIN else [])
+
+
+@bp.route("/report.xlsx")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def report_export():
+    """The center capacity report: summary, months, timeliness, caseloads, and hours of staff and rooms."""
+    from flask_babel import gettext as _
+
+    from eic.core.i18n import localized
+    from eic.core.xlsx import xlsx_response
+
+    center, year, today = _center_and_year()
+    data = report(center, year, today)
+    cap, wait = data["capacity"], data["waitlist"]
+    summary = [[_("Center"), localized(center, "city")], [_("Year"), year], [_("As of"), today],
+               [_("Families served"), cap.served], [_("Annual target"), cap.target],
+               [_("Expected by now (pro rata)"), cap.expected_to_date], [_("Projected by year end"), cap.projected],
+               [_("Waiting"), wait["count"]], [_("Median wait (days)"), wait["median"] or ""],
+               [_("Longest wait (days)"), wait["longest"] or ""],
+               [_("Families served: distinct children enrolled at the center during the year, or with at least "
+                  "one attended session at the center during the year."), ""]]
+    timeliness = [[str(label), s.count, s.median if s.median is not None else "", s.p90 if s.p90 is not None else "",
+                   round(s.within_target, 3) if s.within_target is not None else ""]
+                  for key, label in figures.TIMELINESS_LABELS for s in [data["timeliness"][key]]]
+    caseloads = [[s.full_name, data["caseloads"].get(s.id, 0), s.effective_caseload_limit] for s in data["staff"]]
+
+    def hour_rows(kind):
+        for period, key in ((_("This week"), "hours_week"), (_("This month"), "hours_month")):
+            for x in data[key][kind]:
+                yield [str(period), x.name, round(x.available, 2), round(x.booked, 2),
+                       round(x.share, 3) if x.share is not None else ""]
+
+    hour_headers = [_("Period"), _("Name"), _("Available hours"), _("Booked hours"), _("Share booked")]
+    return xlsx_response(f"capacity-{center.code}-{year}.xlsx", [
+        (_("Summary"), [_("Capacity"), ""], summary, [48, 18]),
+        (_("Months"), [_("Month end"), _("Families served since 1 January")], data["cumulative"], [14, 22]),
+        (_("Timeliness"), ["", _("Children"), _("Median days"), _("90th percentile"), _("Within the target")],
+         timeliness, [30, 12, 14, 14, 14]),
+        (_("Caseloads"), [_("Specialist"), _("Active cases"), _("Limit")], caseloads, [30, 14, 10]),
+        (_("Specialists' hours"), hour_headers, hour_rows("specialists"), [14, 30, 14, 14, 14]),
+        (_("Rooms' hours"), hour_headers, hour_rows("rooms"), [14, 30, 14, 14, 14]),
+    ])
 
 
 @bp.route("/served")

@@ -33,11 +33,17 @@ def _cell(sheet, value, *, bold=False):
     return cell
 
 
+def sheet_title(title) -> str:
+    """Excel's rules for a sheet name: at most 31 characters, none of \\ / * ? : [ ], not starting or ending with '."""
+    text = "".join(" " if ch in '\\/*?:[]' else ch for ch in str(title)).strip().strip("'")
+    return text[:31] or "Sheet"
+
+
 def write_workbook(path: str, sheets) -> None:
     """``sheets``: iterable of (title, headers, rows, widths); rows may be a generator."""
     workbook = Workbook(write_only=True)
     for title, headers, rows, widths in sheets:
-        sheet = workbook.create_sheet(title=str(title)[:31])
+        sheet = workbook.create_sheet(title=sheet_title(title))
         sheet.freeze_panes = "A2"
         for i, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = width

@@ -20,6 +20,15 @@ class CoverageSchema(Schema):
     national = fields.Dict(metadata={"description": "Counts; any count from 1 to 4 is the string <5"})
     regions = fields.List(fields.Dict())
     centers = fields.List(fields.Dict())
+    outcomes = fields.Dict(metadata={"description": "Per outcome area: children and the two summary statements"})
+    settings_mix = fields.Dict()
+    caregiver_support = fields.Dict()
+    discharges = fields.Dict()
+    satisfaction = fields.Float(allow_none=True)
+    months = fields.List(fields.Dict(), metadata={"description": "Referrals, enrolments and families served per "
+                                                                 "month"})
+    timeliness = fields.Dict(metadata={"description": "Keyed KZ, region ISO code or center code; per measure: "
+                                                      "children, median_days, p90_days, within_target"})
 
 
 @bp.route("/coverage")
@@ -52,6 +61,9 @@ def coverage():
                                   "families": figures.suppress(delivered["support_families"]),
                                   "peer_groups": figures.suppress(delivered["peer_groups"])},
             "discharges": {k: figures.suppress(v) for k, v in delivered["discharges"].items()},
-            "satisfaction": delivered["satisfaction"]}
+            "satisfaction": delivered["satisfaction"],
+            "months": [m.public() for m in figures.monthly(first=first, last=last)],
+            "timeliness": {key: {name: figures.public_spread(spread) for name, spread in values.items()}
+                           for key, values in figures.timeliness(first=first, last=last).items()}}
     db.session.commit()
     return jsonify(body)

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from eic.capacity.figures import families_served
+from eic.capacity.figures import merged_timeliness, months, served_by_center, timeliness_all
 from eic.centers.models import Center, Region
 from eic.extensions import db
 from eic.referrals.models import Referral, StatusChange
@@ -78,10 +78,11 @@ def coverage(*, first: date, last: date) -> dict:
         Referral.enrolled_on >= first, Referral.enrolled_on <= last).group_by(Referral.center_id))
     centers = db.session.scalars(select(Center).order_by(Center.code)).all()
     regions = {r.id: r for r in db.session.scalars(select(Region))}
+    served = served_by_center(first, last)
     per_center = {}
     for c in centers:
         row = Row(c.code, c.city_kk, c.city_ru, c.city_en, referrals=received.get(c.id, 0),
-                  enrolled=enrolled.get(c.id, 0), served=families_served(c.id, first, last),
+                  enrolled=enrolled.get(c.id, 0), served=served.get(c.id, 0),
                   target=round(c.annual_target_families * ((last - first).days + 1) / 365))
         per_center[c.id] = row
     for center_id, status, reason, n in decided:
@@ -105,6 +106,51 @@ def coverage(*, first: date, last: date) -> dict:
             "centers": [per_center[c.id] for c in centers]}
 
 
+def timeliness(*, first: date, last: date) -> dict:
+    """Timeliness nationally, per region (iso code) and per center (code), from the children's own day counts."""
+    values = timeliness_all(first=first, last=last)
+    centers = db.session.execute(select(Center.id, Center.code, Region.iso_code).join(
+        Region, Region.id == Center.region_id)).all()
+    by_region = {}
+    for c in centers:
+        by_region.setdefault(c.iso_code, []).append(c.id)
+    result = {"KZ": merged_timeliness(values, [c.id for c in centers])}
+    result.update({iso: merged_timeliness(values, ids) for iso, ids in by_region.items()})
+    result.update({c.code: merged_timeliness(values, [c.id]) for c in centers})
+    return result
+
+
+@dataclass
+class Month:
+    first: date
+    last: date
+    referrals: int
+    enrolled: int
+    served: int
+
+    def public(self) -> dict:
+        return {"month": self.first.strftime("%Y-%m"), "referrals": suppress(self.referrals),
+                "enrolled": suppress(self.enrolled), "families_served": suppress(self.served)}
+
+
+def monthly(*, first: date, last: date) -> list[Month]:
+    """National figures month by month: referrals received (originals only), children enrolled, and families
+    served in the month (a child served in two months counts in each month, once in the period's total)."""
+    month = func.extract("month", Referral.referred_on)
+    received = dict(db.session.execute(select(month, func.count()).where(
+        Referral.referred_on >= first, Referral.referred_on <= last, Referral.redirected_from_id.is_(None))
+        .group_by(month)).all())
+    enrolled_month = func.extract("month", Referral.enrolled_on)
+    enrolled = dict(db.session.execute(select(enrolled_month, func.count(func.distinct(Referral.child_id))).where(
+        Referral.enrolled_on >= first, Referral.enrolled_on <= last).group_by(enrolled_month)).all())
+    result = []
+    for start, end in months(first, last):
+        served = sum(served_by_center(start, end).values())
+        result.append(Month(start, end, int(received.get(start.month, 0)), int(enrolled.get(start.month, 0)),
+                            served))
+    return result
+
+
 def need_coverage(regions_rows, *, year: int) -> dict:
     """Families served divided by the estimated at-risk births of the region (births x the at-risk share, a
     setting: 6.7% from seed 001), per region key and nationally; None where births are not recorded."""
@@ -125,3 +171,11 @@ def need_coverage(regions_rows, *, year: int) -> dict:
             need_total += need
     result["KZ"] = served_total / need_total if need_total else None
     return result
+
+
+def public_spread(s) -> dict:
+    """A timeliness figure as published: the count suppressed, and no median or share from fewer than 5."""
+    enough = s.count >= SMALL
+    return {"children": suppress(s.count), "median_days": s.median if enough else None,
+            "p90_days": s.p90 if enough else None,
+            "within_target": round(s.within_target, 3) if enough and s.within_target is not None else None}

@@ -8,8 +8,10 @@ from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.referrals.validation import parse_int
 
+from eic.capacity.figures import TIMELINESS_LABELS, timeliness_targets
+
 from . import figures, outcomes
-from .figures import suppress
+from .figures import SMALL, suppress
 
 bp = Blueprint("coverage", __name__, template_folder="templates", url_prefix="/coverage")
 
@@ -29,19 +31,43 @@ def period_from_request():
 @bp.route("/")
 @role_required(Role.MINISTRY, Role.ADMIN)
 def index():
+    from flask_babel import gettext as _
+
+    from eic.core.i18n import localized
+
     first, last, year = period_from_request()
     data = figures.coverage(first=first, last=last)
+    monthly = figures.monthly(first=first, last=last)
+    need = figures.need_coverage(data["regions"], year=year)
+    regions = data["regions"]
+    charts = {
+        "regions": {"type": "bar", "horizontal": True, "labels": [localized(r, "name") for r in regions],
+                    "datasets": [{"label": _("Families served"), "data": [chartable(r.served) for r in regions]},
+                                 {"label": _("Target for the period"), "data": [r.target for r in regions]}]},
+        "months": {"type": "line", "labels": [m.first.strftime("%Y-%m") for m in monthly],
+                   "datasets": [{"label": _("Referrals received"), "data": [chartable(m.referrals) for m in monthly]},
+                                {"label": _("Children enrolled"), "data": [chartable(m.enrolled) for m in monthly]},
+                                {"label": _("Families served in the month"),
+                                 "data": [chartable(m.served) for m in monthly]}]},
+    }
     return render_template("coverage/index.html", data=data, first=first, last=last, year=year,
-                           today=almaty_today(), suppress=suppress,
+                           today=almaty_today(), suppress=suppress, monthly=monthly, charts=charts,
+                           timeliness=figures.timeliness(first=first, last=last),
+                           timeliness_labels=TIMELINESS_LABELS, targets=timeliness_targets(),
                            progress=outcomes.progress(first=first, last=last),
-                           delivery=outcomes.delivery(first=first, last=last),
-                           need=figures.need_coverage(data["regions"], year=year))
+                           delivery=outcomes.delivery(first=first, last=last), need=need)
+
+
+def chartable(n):
+    """A count for a chart: 1 to 4 left out (a gap), as the tables show "<5"."""
+    return None if n is not None and 0 < n < SMALL else n
 
 
 @bp.route("/export.xlsx")
 @role_required(Role.MINISTRY, Role.ADMIN)
 def export():
-    """The coverage report as a workbook: summary, regions and centers; small counts suppressed."""
+    """The coverage report as a workbook: summary, regions, centers, months and timeliness; small counts
+    suppressed."""
     from flask_babel import gettext as _
 
     from eic.core.i18n import localized
@@ -49,20 +75,40 @@ def export():
 
     first, last, year = period_from_request()
     data = figures.coverage(first=first, last=last)
+    need = figures.need_coverage(data["regions"], year=year)
+    timeliness = figures.timeliness(first=first, last=last)
     headers = [_("Name"), _("Referrals received"), _("Accepted"), _("Declined"), _("Redirected"),
-               _("Children enrolled"), _("Families served"), _("Target for the period")]
+               _("Children enrolled"), _("Families served"), _("Target for the period"), _("Coverage of need")]
 
     def rows(items):
         for r in items:
             p = r.public()
+            share = need.get(r.key) if r.served >= SMALL else None
             yield [localized(r, "name"), p["referrals"], p["accepted"], p["declined"], p["redirected"],
-                   p["enrolled"], p["families_served"], r.target]
+                   p["enrolled"], p["families_served"], r.target, round(share, 4) if share is not None else ""]
 
-    widths = [34, 14, 12, 12, 12, 14, 14, 14]
+    def timeliness_rows():
+        for r in [data["national"], *data["regions"], *data["centers"]]:
+            row = [localized(r, "name")]
+            for key, _label in TIMELINESS_LABELS:
+                p = figures.public_spread(timeliness[r.key][key])
+                row += [p["children"], p["median_days"], p["p90_days"], p["within_target"]]
+            yield ["" if v is None else v for v in row]
+
+    timeliness_headers = [_("Name")]
+    for _key, label in TIMELINESS_LABELS:
+        timeliness_headers += [f"{label}: {_('Children')}", f"{label}: {_('Median days')}",
+                               f"{label}: {_('90th percentile')}", f"{label}: {_('Within the target')}"]
+    widths = [34, 14, 12, 12, 12, 14, 14, 14, 14]
     summary = [[_("From"), first], [_("Until"), last],
                [_("No personal data; any count from 1 to 4 is shown as <5."), ""]]
+    month_rows = ([m.first.strftime("%Y-%m"), *list(m.public().values())[1:]]
+                  for m in figures.monthly(first=first, last=last))
     return xlsx_response(f"coverage-{first}-{last}.xlsx", [
         (_("Summary"), [_("Coverage"), ""], summary + list(rows([data["national"]])), [40, 16]),
         (_("Regions"), headers, rows(data["regions"]), widths),
         (_("Centers"), headers, rows(data["centers"]), widths),
+        (_("Months"), [_("Month"), _("Referrals received"), _("Children enrolled"), _("Families served in the month")],
+         month_rows, [10, 16, 16, 18]),
+        (_("Timeliness"), timeliness_headers, timeliness_rows(), [34] + [14] * 12),
     ])

@@ -3,6 +3,8 @@ from datetime import date
 
 import pytest
 
+from tests.clock import months_so_far
+
 from eic.accounts.services import hash_password
 from eic.core.roles import Role
 from eic.extensions import db
@@ -38,6 +40,10 @@ def test_coverage_in_russian_with_download(browser, live_server, ministry, shot,
     page.click("[data-testid=period] button[type=submit]")
     assert "year=2026" in page.url
     assert "Актюбинская область" in page.locator("[data-testid=regions]").inner_text()
+    # The charts are drawn from the vendored Chart.js (no network): the canvases have pixels.
+    chart = "Chart.getChart(document.querySelector('[data-testid=chart-%s]'))"
+    page.wait_for_function("() => window.Chart && " + chart % "regions")
+    assert page.evaluate("() => " + chart % "months" + ".data.labels.length") == months_so_far(2026)
     shot(page, "21-ministry-coverage-ru")
     with page.expect_download() as info:
         page.click("[data-testid=download]")
@@ -46,4 +52,6 @@ def test_coverage_in_russian_with_download(browser, live_server, ministry, shot,
     from openpyxl import load_workbook
 
     book = load_workbook(path)
-    assert book.sheetnames == ["Сводка", "Регионы", "Центры"]
+    assert book.sheetnames == ["Сводка", "Регионы", "Центры", "Месяцы", "Своевременность"]
+    march = [row for row in book["Месяцы"].iter_rows(min_row=2, values_only=True) if row[0] == "2026-03"]
+    assert march == [("2026-03", 7, 7, 7)]

@@ -84,3 +84,34 @@ def test_waitlist_figures(center):
     result = figures.waitlist_figures(center.id, today=date(YEAR, 6, 1))
     assert result["count"] == 3 and result["median"] == 30 and result["longest"] == 50
     assert result["by_reason"] == {"No speech therapist": 2, "No psychologist": 1}
+
+
+def test_a_child_on_a_groups_roster_is_served(center):
+    from tests.factories.therapy import RosterEntryFactory
+
+    group = attended(ReferralFactory(center=center, status=Status.ENROLLED, enrolled_on=date(YEAR - 1, 5, 1)),
+                     date(YEAR, 5, 5), attendance=None)
+    group.referral_id, group.child_id, group.capacity = None, None, 6
+    present = ReferralFactory(center=center, status=Status.ENROLLED, enrolled_on=date(YEAR - 1, 5, 1))
+    away = ReferralFactory(center=center, status=Status.ENROLLED, enrolled_on=date(YEAR - 1, 5, 1))
+    RosterEntryFactory(session_id=group.id, referral_id=present.id, attendance="attended")
+    RosterEntryFactory(session_id=group.id, referral_id=away.id, attendance="absent")
+    served = figures.served_children(center.id, date(YEAR, 1, 1), date(YEAR, 12, 31))
+    from eic.extensions import db
+
+    assert set(db.session.scalars(served)) == {present.child_id}
+
+
+def test_served_by_center_months_and_cumulative(center):
+    a = ReferralFactory(center=center, status=Status.ENROLLED, enrolled_on=date(YEAR, 1, 10))
+    attended(a, date(YEAR, 2, 3))
+    b = ReferralFactory(center=center, status=Status.ENROLLED, enrolled_on=date(YEAR, 2, 10))
+    other = ReferralFactory(status=Status.ENROLLED, enrolled_on=date(YEAR, 2, 1))
+    assert figures.served_by_center(date(YEAR, 2, 1), date(YEAR, 2, 28)) == {center.id: 2, other.center_id: 1}
+    assert figures.months(date(YEAR, 1, 15), date(YEAR, 3, 2)) == [
+        (date(YEAR, 1, 15), date(YEAR, 1, 31)), (date(YEAR, 2, 1), date(YEAR, 2, 28)),
+        (date(YEAR, 3, 1), date(YEAR, 3, 2))]
+    # Served since 1 January: a child served in two months counts once.
+    assert figures.cumulative_served(center.id, YEAR, date(YEAR, 3, 15)) == [
+        (date(YEAR, 1, 31), 1), (date(YEAR, 2, 28), 2), (date(YEAR, 3, 15), 2)]
+    assert b.center_id == center.id

@@ -5,6 +5,7 @@ from openpyxl import load_workbook
 
 from eic.core.roles import Role
 from eic.referrals.status import Status
+from tests.clock import months_so_far
 from tests.factories.referrals import ChildFactory, ReferralFactory
 
 
@@ -27,13 +28,15 @@ def test_referral_export_keeps_formula_like_text_as_text_and_real_dates(client, 
     assert rows[0][4].value.date() == date(2025, 5, 1) and rows[0][4].is_date
 
 
-def test_coverage_export_has_three_sheets_and_no_names(client, login_as):
+def test_coverage_export_sheets_and_no_names(client, login_as):
     child = ChildFactory(last_name="Жекеқұпия")
     ReferralFactory(child=child, status=Status.ENROLLED, enrolled_on=date(2026, 3, 1), referred_on=date(2026, 2, 1))
     login_as(Role.MINISTRY)
     response = client.get("/coverage/export.xlsx?year=2026", headers={"Accept-Language": "kk"})
     book = load_workbook(io.BytesIO(response.data))
-    assert len(book.sheetnames) == 3
+    assert book.sheetnames == ["Жиынтық", "Өңірлер", "Орталықтар", "Айлар", "Мерзімділік"]
+    months = list(book["Айлар"].iter_rows(min_row=2, values_only=True))
+    assert len(months) == months_so_far(2026) and months[2] == ("2026-03", 0, "<5", "<5")
     values = [c for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row]
     assert "Жекеқұпия" not in values and child.iin not in values
     assert "<5" in values
@@ -61,3 +64,11 @@ def test_waitlist_and_session_log_exports_are_scoped(client, login_as):
     log = load_workbook(io.BytesIO(client.get("/capacity/sessions.xlsx?from=2026-05-01&to=2026-06-30").data)).active
     rows = list(log.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 1 and rows[0][1] == datetime(2026, 6, 1, 10, 0) and rows[0][2] == 45
+
+
+def test_sheet_titles_follow_excels_rules():
+    from eic.core.xlsx import sheet_title
+
+    assert sheet_title("Plan: 2026/27 [draft]?") == "Plan  2026 27  draft"
+    assert sheet_title("'quoted'") == "quoted" and sheet_title("") == "Sheet"
+    assert len(sheet_title("x" * 40)) == 31

@@ -1,4 +1,7 @@
 from datetime import date
+from io import BytesIO
+
+from openpyxl import load_workbook
 
 from eic.core.roles import Role
 from eic.coverage import figures
@@ -51,7 +54,10 @@ def test_no_personal_data_and_small_counts_hidden_on_every_output(client, api, l
     page = client.get(f"/coverage/?year={YEAR}", headers={"Accept-Language": "ru"}).get_data(as_text=True)
     api.as_user(ministry)
     body = api.get(f"/api/v1/coverage?year={YEAR}").get_data(as_text=True)
-    for text in (page, body):
+    book = load_workbook(BytesIO(client.get(f"/coverage/export.xlsx?year={YEAR}").data))
+    cells = "\n".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row)
+    assert len(book.sheetnames) == 5
+    for text in (page, body, cells):
         assert "Жекеқұпия" not in text and "Атаулы" not in text
         assert not any(iin in text for iin in iins)
         assert "<5" in text or "&lt;5" in text
@@ -63,3 +69,40 @@ def test_bad_periods_are_404(client, login_as):
     login_as(Role.MINISTRY)
     assert client.get("/coverage/?year=1990").status_code == 404
     assert client.get("/coverage/?year=2026&from_month=5&to_month=2").status_code == 404
+
+
+def test_monthly_trends_count_a_child_in_each_month_once(ctx):
+    from datetime import datetime, timedelta, timezone
+
+    from tests.factories.therapy import RoomFactory, TherapySessionFactory
+
+    (child,) = make("aktobe", 1, status=Status.ENROLLED, enrolled_on=date(YEAR, 3, 20))
+    for day in (date(YEAR, 3, 25), date(YEAR, 4, 2), date(YEAR, 4, 9)):
+        start = datetime(day.year, day.month, day.day, 5, tzinfo=timezone.utc)
+        TherapySessionFactory(room=RoomFactory(center=child.center), center_id=child.center_id,
+                              referral_id=child.id, child_id=child.child_id, starts_at=start,
+                              ends_at=start + timedelta(minutes=45), busy_from=start,
+                              busy_until=start + timedelta(minutes=45), attendance="attended")
+    # A redirected copy keeps its date and is not a second referral received.
+    ReferralFactory(center=center("aral"), child=child.child, referred_on=child.referred_on,
+                    redirected_from_id=child.id, is_open=False)
+    months = figures.monthly(first=date(YEAR, 3, 1), last=date(YEAR, 5, 31))
+    assert [(m.first.month, m.referrals, m.enrolled, m.served) for m in months] == [
+        (3, 1, 1, 1), (4, 0, 0, 1), (5, 0, 0, 0)]
+    assert months[0].public() == {"month": f"{YEAR}-03", "referrals": "<5", "enrolled": "<5",
+                                  "families_served": "<5"}
+    assert figures.coverage(first=date(YEAR, 3, 1), last=date(YEAR, 5, 31))["national"].served == 1
+
+
+def test_timeliness_nationally_is_taken_from_the_children(ctx):
+    # Aktobe: 5 children contacted after 2 days; Oral: 1 child after 20 days. National median 2, not (2+20)/2.
+    for _ in range(5):
+        ReferralFactory(center=center("aktobe"), referred_on=date(YEAR, 6, 1), first_contact_on=date(YEAR, 6, 3))
+    ReferralFactory(center=center("oral"), referred_on=date(YEAR, 6, 1), first_contact_on=date(YEAR, 6, 21))
+    result = figures.timeliness(first=date(YEAR, 6, 1), last=date(YEAR, 6, 30))
+    assert result["KZ"]["first_contact"].count == 6 and result["KZ"]["first_contact"].median == 2
+    assert result["aktobe"]["first_contact"].within_target == 1.0
+    assert result["KZ-27"]["first_contact"].count == 1  # West Kazakhstan region (Oral)
+    assert figures.public_spread(result["oral"]["first_contact"]) == {
+        "children": "<5", "median_days": None, "p90_days": None, "within_target": None}
+    assert figures.public_spread(result["KZ"]["first_contact"])["within_target"] == round(5 / 6, 3)
