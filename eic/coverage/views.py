@@ -9,6 +9,7 @@ from eic.core.timeutil import almaty_today
 from eic.referrals.validation import parse_int
 
 from eic.capacity.figures import TIMELINESS_LABELS, timeliness_targets
+from eic.therapy.forms import DISCHARGE_LABELS, SETTING_LABELS
 
 from . import figures, outcomes
 from .figures import SMALL, suppress
@@ -54,6 +55,7 @@ def index():
                            today=almaty_today(), suppress=suppress, monthly=monthly, charts=charts,
                            timeliness=figures.timeliness(first=first, last=last),
                            timeliness_labels=TIMELINESS_LABELS, targets=timeliness_targets(),
+                           setting_labels=SETTING_LABELS, discharge_labels=DISCHARGE_LABELS,
                            progress=outcomes.progress(first=first, last=last),
                            delivery=outcomes.delivery(first=first, last=last), need=need)
 
