@@ -40,6 +40,8 @@ MATRIX = {
     "accounts.toggle_active": ("POST", "/admin/users/{other_user}/active", (Role.ADMIN,), 302),
     "centers.index": ("GET", "/centers", ALL, 200),
     "centers.births": ("GET", "/centers/births", (Role.ADMIN,), 200),
+    "centers.births_import": ("POST", "/centers/births/import", (Role.ADMIN,), 422),
+    "centers.births_template": ("GET", "/centers/births/template.xlsx", (Role.ADMIN,), 200),
     "centers.edit": ("GET", "/centers/{center}/edit", (Role.ADMIN,), 200),
     "centers_api.list_centers": ("GET", "/api/v1/centers", ALL, 200),
     "notifications.index": ("GET", "/notifications", ALL, 200),

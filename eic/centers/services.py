@@ -5,7 +5,8 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from eic.core.errors import ValidationFailed
+from eic.core.errors import Forbidden, ValidationFailed
+from eic.core.roles import Role
 from eic.extensions import db
 
 from .models import Center, Discipline, Icd10Category, Region, RiskFactor
@@ -110,3 +111,80 @@ def set_births(*, year: int, births_by_region: dict, actor) -> int:
     db.session.add_all(rows)
     db.session.flush()
     return len(rows)
+
+
+BIRTHS_COLUMNS = (("A", _l("Region")), ("B", _l("Year")), ("C", _l("Live births")))
+
+
+def _region_key(text) -> str:
+    """A region's name, ISO code or KATO code made comparable: case-folded, "г." read as "город", punctuation and
+    repeated spaces dropped."""
+    from eic.core.text import search_key
+
+    key = search_key(str(text)).replace("г.", "город ")
+    return " ".join("".join(ch if ch.isalnum() or ch == "-" else " " for ch in key).split())
+
+
+def region_lookup() -> dict:
+    from .models import Region
+
+    lookup = {}
+    for region in db.session.scalars(select(Region)):
+        for value in (region.iso_code, region.kato, region.kato[:2] if region.kato else None, region.name_kk,
+                      region.name_ru, region.name_en):
+            if value:
+                lookup[_region_key(value)] = region
+    return lookup
+
+
+def _whole_number(value):
+    """An integer from a cell (int, a float without a fraction, or digits with spaces), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = "".join(str(value or "").split()).replace("\u00a0", "")
+    return int(text) if text.isdigit() else None
+
+
+def import_births(rows, *, actor) -> int:
+    """Births per region and year from spreadsheet rows ``[(row number, (region, year, births))]``: the region by
+    ISO code, KATO code or name in any of the three languages. All rows are checked first; any error raises
+    ``RowsInvalid`` naming row and column, and nothing is written. Existing figures for the same region and year
+    are replaced; others are kept."""
+    from eic.core.xlsx_import import RowError, RowsInvalid
+
+    from .models import RegionBirths
+
+    if actor is None or actor.role is not Role.ADMIN:
+        raise Forbidden()
+    lookup, errors, seen, parsed = region_lookup(), [], {}, []
+    for number, (region_cell, year_cell, births_cell) in rows:
+        region = lookup.get(_region_key(region_cell)) if region_cell is not None else None
+        year, births = _whole_number(year_cell), _whole_number(births_cell)
+        if region is None:
+            errors.append(RowError(number, "A", _l("Unknown region: give its ISO code (KZ-15), KATO code or name.")))
+        if year is None or not 2000 <= year <= 2100:
+            errors.append(RowError(number, "B", _l("Enter a year from 2000 to 2100.")))
+        if births is None or not 0 <= births <= 1_000_000:
+            errors.append(RowError(number, "C", _l("Enter a number of births from 0 to 1000000.")))
+        if region is not None and year is not None:
+            if (region.id, year) in seen:
+                message = _l("This region and year are already on row %(row)s.", row=seen[(region.id, year)])
+                errors.append(RowError(number, "A", message))
+            seen[(region.id, year)] = number
+            parsed.append((region.id, year, births))
+    if errors:
+        raise RowsInvalid(errors)
+    existing = {(b.region_id, b.year): b for b in db.session.scalars(select(RegionBirths).where(
+        RegionBirths.year.in_({year for _r, year, _b in parsed})))}
+    for region_id, year, births in parsed:
+        row = existing.get((region_id, year))
+        if row is None:
+            db.session.add(RegionBirths(region_id=region_id, year=year, births=births))
+        else:
+            row.births = births
+    db.session.flush()
+    return len(parsed)

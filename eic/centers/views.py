@@ -9,7 +9,7 @@ from eic.core.roles import Role
 from eic.extensions import db
 
 from . import queries, services
-from .forms import CenterForm
+from .forms import CenterForm, SpreadsheetForm
 from .models import Center, Region
 
 bp = Blueprint("centers", __name__, template_folder="templates")
@@ -72,4 +72,56 @@ def births():
             flash(_("Births saved."), "success")
             return redirect(url_for("centers.births", year=year))
     current = {b.region_id: b.births for b in db.session.scalars(select(RegionBirths).where(RegionBirths.year == year))}
-    return render_template("centers/births.html", regions=regions, year=year, current=current)
+    return render_template("centers/births.html", regions=regions, year=year, current=current,
+                           upload=SpreadsheetForm(), errors=[], columns=dict(services.BIRTHS_COLUMNS))
+
+
+@bp.route("/centers/births/import", methods=["POST"])
+@role_required(Role.ADMIN)
+def births_import():
+    """Births per region from the statistics bureau's spreadsheet (the template's three columns). A file with any
+    error imports nothing; the errors are listed by row and column."""
+    from sqlalchemy import select
+
+    from eic.core.timeutil import almaty_today
+    from eic.core.xlsx_import import RowsInvalid, SpreadsheetRejected, read_rows
+
+    from .models import RegionBirths
+
+    form = SpreadsheetForm()
+    errors = []
+    if form.validate_on_submit():
+        try:
+            rows = read_rows(form.file.data.stream, columns=len(services.BIRTHS_COLUMNS))
+            count = services.import_births(rows, actor=current_user)
+        except SpreadsheetRejected as exc:
+            db.session.rollback()
+            form.file.errors = [exc.message]
+        except RowsInvalid as exc:
+            db.session.rollback()
+            errors = exc.errors
+        else:
+            db.session.commit()
+            flash(_("Imported births for %(n)s regions and years.", n=count), "success")
+            return redirect(url_for("centers.births", year=rows[0][1][1]))
+    year = almaty_today().year - 1
+    current = {b.region_id: b.births for b in db.session.scalars(select(RegionBirths).where(RegionBirths.year == year))}
+    return render_template("centers/births.html", regions=queries.regions(), year=year, current=current,
+                           upload=form, errors=errors, columns=dict(services.BIRTHS_COLUMNS)), 422
+
+
+@bp.route("/centers/births/template.xlsx")
+@role_required(Role.ADMIN)
+def births_template():
+    """The import template: one row per region with its ISO and KATO codes and names, year and births to fill."""
+    from flask import request
+
+    from eic.core.i18n import localized
+    from eic.core.timeutil import almaty_today
+    from eic.core.xlsx import xlsx_response
+    from eic.referrals.validation import parse_int
+
+    year = parse_int(request.args.get("year") or "") or almaty_today().year - 1
+    headers = [str(label) for _col, label in services.BIRTHS_COLUMNS] + [_("Region name (for reading only)")]
+    rows = ([r.iso_code, year, None, localized(r, "name")] for r in queries.regions())
+    return xlsx_response(f"births-{year}-template.xlsx", [(_("Births"), headers, rows, [14, 10, 14, 40])])

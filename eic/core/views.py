@@ -118,7 +118,8 @@ def register_error_handlers(app):
             403: _("You do not have permission to see this page."),
             404: _("Page not found."),
             405: _("This method is not allowed here."),
-            413: _("The file or form is too large."),
+            413: _("The file or form is too large: at most %(mb)s MB can be sent.",
+                   mb=(app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)),
         }
         message = messages.get(exc.code, _("Something went wrong."))
         return render_template("core/error.html", status=exc.code, message=message), exc.code
