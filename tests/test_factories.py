@@ -2,10 +2,10 @@
 import pytest
 
 from eic.extensions import db
-from tests.factories import accounts, centers, core, intake, notifications, referrals, therapy
+from tests.factories import accounts, capacity, centers, core, intake, notifications, referrals, therapy
 from tests.factories.base import Factory
 
-MODULES = (accounts, centers, core, intake, notifications, referrals, therapy)
+MODULES = (accounts, capacity, centers, core, intake, notifications, referrals, therapy)
 FACTORIES = [obj for module in MODULES for obj in vars(module).values()
              if isinstance(obj, type) and issubclass(obj, Factory) and obj is not Factory
              and not obj._meta.abstract]
@@ -20,5 +20,4 @@ def test_every_model_has_a_factory():
 def test_factory_makes_a_valid_row(session, factory):
     row = factory()
     session.flush()
-    key = row.key if hasattr(row, "key") else row.id
-    assert row in session and session.get(type(row), key) is row
+    assert row in session and session.get(type(row), db.inspect(row).identity) is row

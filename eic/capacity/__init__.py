@@ -5,7 +5,10 @@ def init_app(app):
     from eic.core.api import register_schemas
 
     from . import settings  # noqa: F401 - declares the domain's settings
-    from . import api, views
+    from . import api, cli, snapshots, views
+
+    snapshots.init_listeners()
+    cli.init_app(app)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)

@@ -27,8 +27,16 @@ def _bounds(first: date, last: date) -> tuple[datetime, datetime]:
 
 
 def served_rows(first: date, last: date, center_id: int | None = None):
-    """A SELECT of distinct (center_id, child_id) served between two dates (inclusive): enrolled in the period,
-    or attended a session in it, individually or on a group's roster."""
+    """A SELECT of distinct (center_id, child_id) served between two dates (inclusive), from the monthly summary
+    where it is current, else live (``snapshots.served_rows``)."""
+    from .snapshots import served_rows as summarised
+
+    return summarised(first, last, center_id)
+
+
+def live_served_rows(first: date, last: date, center_id: int | None = None):
+    """The definition, on the live tables: distinct (center_id, child_id) enrolled between two dates (inclusive),
+    or who attended a session in them, individually or on a group's roster."""
     start, end = _bounds(first, last)
     enrolled = select(Referral.center_id, Referral.child_id).where(Referral.enrolled_on >= first,
                                                                    Referral.enrolled_on <= last)
@@ -156,10 +164,13 @@ def _timeliness_values(first: date, last: date, center_id: int | None = None) ->
                               .where(Referral.id.in_(referred))).all()
     plans = dict(db.session.execute(select(Plan.referral_id, func.min(Plan.starts_on)).where(
         Plan.referral_id.in_(referred)).group_by(Plan.referral_id)).all())
-    first_sessions = dict(db.session.execute(select(TherapySession.referral_id, func.min(TherapySession.starts_at))
-                                             .where(TherapySession.referral_id.in_(referred),
-                                                    TherapySession.attendance == "attended")
-                                             .group_by(TherapySession.referral_id)).all())
+    # The first attended session per referral: one probe of the partial index ix_therapy_sessions_first_attended
+    # per child, rather than grouping every session of the period.
+    first_attended = (select(func.min(TherapySession.starts_at))
+                      .where(TherapySession.referral_id == Referral.id, TherapySession.attendance == "attended")
+                      .correlate(Referral).scalar_subquery())
+    first_sessions = {rid: at for rid, at in db.session.execute(
+        select(Referral.id, first_attended).where(Referral.id.in_(referred))).all() if at is not None}
     contact_days = get_setting(settings.FIRST_CONTACT_DAYS.key)
     result = {}
     for r in rows:

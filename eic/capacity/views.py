@@ -4,14 +4,18 @@ from datetime import date
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
+from eic.accounts.models import User
 from eic.centers import queries as center_queries
+from eic.centers.models import Room
 from eic.core.auth import role_required
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.extensions import db
 from eic.intake import queries as intake_queries
-from eic.referrals.models import Referral
+from eic.referrals.models import Child, Referral
+from eic.therapy.models import TherapySession
 from eic.referrals.validation import parse_int
 
 from . import figures, hours
@@ -168,15 +172,26 @@ def sessions_export():
     if last < first:
         abort(404)
     mine = {"specialist_id": current_user.id} if current_user.role is Role.SPECIALIST else {}
-    stmt = sessions_between(center_id=current_user.center_id, first=first, last=last, include_cancelled=True, **mine)
+    # Columns, not objects, in one query with the specialist, room and child joined (no query per row), read
+    # 2,000 rows at a time from a server-side cursor.
+    sessions = sessions_between(center_id=current_user.center_id, first=first, last=last, include_cancelled=True,
+                                **mine).subquery()
+    s = aliased(TherapySession, sessions)
+    stmt = (select(s.id, s.starts_at, s.ends_at, User.full_name, Child.last_name, Child.first_name,
+                   Child.patronymic, s.setting, Room.name, s.address, s.is_active, s.attendance, s.absence_reason)
+            .join(User, User.id == s.specialist_id).outerjoin(Room, Room.id == s.room_id)
+            .outerjoin(Child, Child.id == s.child_id).order_by(s.starts_at, s.id)
+            .execution_options(yield_per=2000))
     headers = [_("Session"), _("Starts"), _("Minutes"), _("Specialist"), _("Child"), _("Setting"), _("Room"),
                _("Status"), _("Attendance"), _("Reason")]
+    booked, cancelled = _("Booked"), _("Cancelled")
 
     def rows():
-        for s in db.session.scalars(stmt).yield_per(1000):
-            yield [s.id, s.starts_at, int((s.ends_at - s.starts_at).total_seconds() // 60), s.specialist.full_name,
-                   s.referral.child.full_name if s.referral else "", s.setting, s.room.name if s.room else s.address,
-                   _("Booked") if s.is_active else _("Cancelled"), s.attendance or "", s.absence_reason or ""]
+        for r in db.session.execute(stmt):
+            child = " ".join(p for p in (r.last_name, r.first_name, r.patronymic) if p)
+            yield [r.id, r.starts_at, int((r.ends_at - r.starts_at).total_seconds() // 60), r.full_name, child,
+                   r.setting, r.name if r.name is not None else r.address, booked if r.is_active else cancelled,
+                   r.attendance or "", r.absence_reason or ""]
 
     return xlsx_response(f"sessions-{first}-{last}.xlsx", [(_("Sessions"), headers, rows(),
                                                             [9, 17, 9, 26, 26, 10, 18, 12, 11, 18])])

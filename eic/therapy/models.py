@@ -5,7 +5,7 @@ constraint per specialist, room and child on PostgreSQL, triggers on SQLite.
 """
 from datetime import date, time
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, Time, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, Time, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eic.core.timeutil import UTCDateTime, utc_now
@@ -100,6 +100,9 @@ class TherapySession(db.Model):
         Index("ix_therapy_sessions_room_time", "room_id", "starts_at", "ends_at"),
         Index("ix_therapy_sessions_child_time", "child_id", "starts_at", "ends_at"),
         Index("ix_therapy_sessions_center_time", "center_id", "starts_at"),
+        # Timeliness: a child's first attended session.
+        Index("ix_therapy_sessions_first_attended", "referral_id", "starts_at",
+              postgresql_where=text("attendance = 'attended'"), sqlite_where=text("attendance = 'attended'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -72,3 +72,12 @@ def test_sheet_titles_follow_excels_rules():
     assert sheet_title("Plan: 2026/27 [draft]?") == "Plan  2026 27  draft"
     assert sheet_title("'quoted'") == "quoted" and sheet_title("") == "Sheet"
     assert len(sheet_title("x" * 40)) == 31
+
+
+def test_control_characters_are_dropped_not_a_500(client, login_as):
+    pediatrician = login_as(Role.PEDIATRICIAN)
+    ReferralFactory(pediatrician=pediatrician, child=ChildFactory(last_name="Bell\x07man\x0b"))
+    response = client.get("/referrals/export.xlsx")
+    assert response.status_code == 200
+    values = [c for row in load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True) for c in row]
+    assert "Bellman" in values
