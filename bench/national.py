@@ -161,7 +161,7 @@ def _client(app, email):
     return client
 
 
-def measure(app, repeats=5) -> dict:
+def measure(app, repeats=5, export=True) -> dict:
     ministry = _client(app, "ministry@bench.test")
     coordinator = _client(app, "coordinator.aktobe@bench.test")
 
@@ -173,9 +173,10 @@ def measure(app, repeats=5) -> dict:
     result = {}
     result["coverage"] = _timed(lambda: get(ministry, "/coverage/?year=2025"), repeats)
     result["coverage_xlsx"] = _timed(lambda: get(ministry, "/coverage/export.xlsx?year=2025").data, 3)
-    result["coverage_api_current"] = _timed(lambda: get(ministry, "/coverage/?year=2026&from_month=1&to_month=6"),
-                                            repeats)
+    result["coverage_half"] = _timed(lambda: get(ministry, "/coverage/?year=2026&from_month=1&to_month=6"), repeats)
     result["capacity"] = _timed(lambda: get(coordinator, "/capacity/?year=2025"), repeats)
+    if not export:
+        return result
 
     export_url = "/capacity/sessions.xlsx?from=2023-01-01&to=2024-12-31"
     with app.app_context():

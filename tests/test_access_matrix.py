@@ -23,6 +23,7 @@ MATRIX = {
     "core.openapi": ("GET", "/api/v1/openapi.json", None, 200),
     "capacity.index": ("GET", "/capacity/", (Role.COORDINATOR, Role.ADMIN), 200),
     "capacity.served": ("GET", "/capacity/served", (Role.COORDINATOR,), 200),
+    "capacity.timeliness_children": ("GET", "/capacity/timeliness/plan", (Role.COORDINATOR,), 200),
     "capacity.report_export": ("GET", "/capacity/report.xlsx", (Role.COORDINATOR, Role.ADMIN), 200),
     "capacity_api.center_capacity": ("GET", "/api/v1/centers/aktobe/capacity", (Role.COORDINATOR, Role.ADMIN), 200),
     "coverage.index": ("GET", "/coverage/", (Role.MINISTRY, Role.ADMIN), 200),

@@ -154,6 +154,10 @@ def timeliness_targets() -> dict:
             "session": get_setting(settings.FIRST_SESSION_DAYS.key)}
 
 
+VALUE_KEYS = ("contact", "contact_ok", "contact_ids", "plan", "plan_ids", "session", "session_ids")
+MEASURE_KEYS = {"first_contact": "contact", "plan": "plan", "first_session": "session"}
+
+
 def _timeliness_values(first: date, last: date, center_id: int | None = None) -> dict[int, dict[str, list]]:
     """Per center: the day counts behind each timeliness figure, for children referred between two dates (a
     redirected referral keeps its first date and is measured at the center that served it)."""
@@ -174,14 +178,17 @@ def _timeliness_values(first: date, last: date, center_id: int | None = None) ->
     contact_days = get_setting(settings.FIRST_CONTACT_DAYS.key)
     result = {}
     for r in rows:
-        values = result.setdefault(r.center_id, {"contact": [], "contact_ok": [], "plan": [], "session": []})
+        values = result.setdefault(r.center_id, {key: [] for key in VALUE_KEYS})
         if r.first_contact_on:
             values["contact"].append((r.first_contact_on - r.referred_on).days)
             values["contact_ok"].append(r.first_contact_on <= add_working_days(r.referred_on, contact_days))
+            values["contact_ids"].append(r.id)
         if r.id in plans:
             values["plan"].append((plans[r.id] - r.referred_on).days)
+            values["plan_ids"].append(r.id)
             if r.id in first_sessions:
                 values["session"].append((first_sessions[r.id].astimezone(ALMATY).date() - plans[r.id]).days)
+                values["session_ids"].append(r.id)
     return result
 
 
@@ -193,7 +200,7 @@ def _spreads(values: dict[str, list]) -> dict[str, Spread]:
 
 def merged_timeliness(per_center: dict[int, dict[str, list]], center_ids) -> dict[str, Spread]:
     """Timeliness of a group of centers (a region, the nation): medians from the children, not from the centers."""
-    merged = {"contact": [], "contact_ok": [], "plan": [], "session": []}
+    merged = {key: [] for key in VALUE_KEYS}
     for center_id in center_ids:
         for key, values in per_center.get(center_id, {}).items():
             merged[key].extend(values)
@@ -204,6 +211,18 @@ def timeliness(center_id: int, *, first: date, last: date) -> dict[str, Spread]:
     """Days from referral to first contact (and the share within the target in working days), to the plan, and
     from the plan to the first attended session, for children referred to the center between two dates."""
     return merged_timeliness(_timeliness_values(first, last, center_id), [center_id])
+
+
+def timeliness_children(center_id: int, measure: str, *, first: date, last: date) -> list[tuple[int, int, bool]]:
+    """The children behind a timeliness figure: (referral id, days, within the target), longest first."""
+    key = MEASURE_KEYS[measure]
+    values = _timeliness_values(first, last, center_id).get(center_id, {k: [] for k in VALUE_KEYS})
+    if key == "contact":
+        within = values["contact_ok"]
+    else:
+        target = get_setting((settings.PLAN_DAYS if key == "plan" else settings.FIRST_SESSION_DAYS).key)
+        within = [days <= target for days in values[key]]
+    return sorted(zip(values[f"{key}_ids"], values[key], within), key=lambda row: -row[1])
 
 
 def timeliness_all(*, first: date, last: date) -> dict[int, dict[str, list]]:

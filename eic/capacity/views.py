@@ -138,6 +138,20 @@ def served():
     return render_template("capacity/served.html", center=center, year=year, referrals=list(latest.values()))
 
 
+@bp.route("/timeliness/<measure>")
+@role_required(Role.COORDINATOR)
+def timeliness_children(measure):
+    """The children behind a timeliness figure (the coordinator's own center only), longest wait first."""
+    if measure not in figures.MEASURE_KEYS:
+        abort(404)
+    center, year, today = _center_and_year()
+    rows = figures.timeliness_children(center.id, measure, first=date(year, 1, 1), last=min(date(year, 12, 31), today))
+    referrals = {r.id: r for r in db.session.scalars(select(Referral).where(Referral.id.in_([r[0] for r in rows])))}
+    label = dict(figures.TIMELINESS_LABELS)[measure]
+    return render_template("capacity/timeliness.html", center=center, year=year, label=label,
+                           rows=[(referrals[rid], days, ok) for rid, days, ok in rows])
+
+
 @bp.route("/waitlist.xlsx")
 @role_required(Role.COORDINATOR)
 def waitlist_export():

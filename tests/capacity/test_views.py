@@ -23,3 +23,22 @@ def test_admin_chooses_a_center_and_bad_years_are_404(client, login_as):
     assert "Oral" in client.get("/capacity/?center=oral", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert client.get("/capacity/?year=1999").status_code == 404
     assert date.today().year >= 2026
+
+
+def test_timeliness_drills_down_to_the_children_of_the_own_center(client, login_as, almaty_today):
+    coordinator = login_as(Role.COORDINATOR)
+    year = almaty_today.year
+    late = ReferralFactory(center=coordinator.center, status=Status.ACCEPTED, referred_on=date(year, 1, 5),
+                           first_contact_on=date(year, 1, 30))
+    quick = ReferralFactory(center=coordinator.center, status=Status.ACCEPTED, referred_on=date(year, 1, 5),
+                            first_contact_on=date(year, 1, 6))
+    other = ReferralFactory(center=center("oral"), status=Status.ACCEPTED, referred_on=date(year, 1, 5),
+                            first_contact_on=date(year, 1, 6))
+    page = client.get("/capacity/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'data-testid="drill-first_contact"' in page
+    listing = client.get(f"/capacity/timeliness/first_contact?year={year}&center=oral",
+                         headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert listing.index(late.child.full_name) < listing.index(quick.child.full_name)  # longest first
+    assert other.child.full_name not in listing
+    assert ">25<" in listing and "priority-3" in listing
+    assert client.get("/capacity/timeliness/nonsense").status_code == 404
