@@ -14,6 +14,7 @@ from tests.factories.referrals import ReferralFactory
 ALL = tuple(Role)
 STAFF = (Role.COORDINATOR, Role.SPECIALIST)
 CHILD = (Role.PEDIATRICIAN, Role.COORDINATOR, Role.SPECIALIST)
+ROLLOUT_READERS = (Role.FOUNDATION, Role.COORDINATOR)
 
 # endpoint: (method, url template, roles allowed, status when allowed)
 MATRIX = {
@@ -32,6 +33,25 @@ MATRIX = {
     "referrals.export": ("GET", "/referrals/export.xlsx", CHILD, 200),
     "capacity.waitlist_export": ("GET", "/capacity/waitlist.xlsx", (Role.COORDINATOR,), 200),
     "capacity.sessions_export": ("GET", "/capacity/sessions.xlsx", STAFF, 200),
+    "rollout.index": ("GET", "/rollout/", (Role.FOUNDATION, Role.COORDINATOR, Role.MINISTRY), 200),
+    "rollout.equipment": ("GET", "/rollout/equipment", ROLLOUT_READERS, 200),
+    "rollout.line": ("GET", "/rollout/equipment/{line}", ROLLOUT_READERS, 200),
+    "rollout.catalogue": ("GET", "/rollout/catalogue", (Role.FOUNDATION,), 200),
+    "rollout.budget": ("GET", "/rollout/budget", (Role.FOUNDATION,), 200),
+    "rollout.training": ("GET", "/rollout/training", ROLLOUT_READERS, 200),
+    "rollout.courses": ("GET", "/rollout/training/courses", (Role.FOUNDATION,), 200),
+    "rollout.cohort": ("GET", "/rollout/training/cohorts/{cohort}", (Role.FOUNDATION,), 200),
+    "rollout.visits": ("GET", "/rollout/visits", (Role.FOUNDATION,), 200),
+    "rollout.finish_action": ("POST", "/rollout/visits/actions/{action}/done", (Role.FOUNDATION,), 302),
+    "rollout.import_file": ("POST", "/rollout/import/roster", (Role.FOUNDATION,), 302),
+    "rollout.import_template": ("GET", "/rollout/import/equipment/template.xlsx", (Role.FOUNDATION,), 200),
+    "rollout.equipment_export": ("GET", "/rollout/equipment.xlsx", ROLLOUT_READERS, 200),
+    "rollout.budget_export": ("GET", "/rollout/budget.xlsx", (Role.FOUNDATION,), 200),
+    "rollout.training_export": ("GET", "/rollout/training.xlsx", ROLLOUT_READERS, 200),
+    "rollout_api.equipment": ("GET", "/api/v1/rollout/equipment", ROLLOUT_READERS, 200),
+    "rollout_api.budget": ("GET", "/api/v1/rollout/budget", (Role.FOUNDATION, Role.MINISTRY), 200),
+    "rollout_api.training": ("GET", "/api/v1/rollout/training", (Role.FOUNDATION, Role.MINISTRY, Role.COORDINATOR),
+                             200),
     "core.settings_page": ("GET", "/admin/settings", (Role.ADMIN,), 200),
     "accounts.login": ("GET", "/login", None, 200),  # a logged-in user is sent home: see PUBLIC_WHEN_LOGGED_IN
     "accounts.logout": ("POST", "/logout", ALL, 302),
@@ -114,8 +134,13 @@ def world(session):
         users.setdefault(role, user_for_role(role))
     session.commit()
     session_row = TherapySessionFactory(room=RoomFactory(center=referral.center), center_id=referral.center_id)
+    from tests.factories.rollout import AllocationLineFactory, CohortFactory, VisitActionFactory, VisitFactory
+
+    line = AllocationLineFactory(center_id=referral.center_id)
+    action = VisitActionFactory(visit=VisitFactory(center_id=referral.center_id))
     return {"users": users, "referral": referral.id, "center": referral.center_id,
-            "other_user": user_for_role(Role.MINISTRY).id, "session": session_row.id}
+            "other_user": user_for_role(Role.MINISTRY).id, "session": session_row.id, "line": line.id,
+            "cohort": CohortFactory().id, "action": action.id}
 
 
 def call(client, api, method, url, user):

@@ -1,6 +1,5 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, NumberRange
 
@@ -30,9 +29,3 @@ def fill_affiliation_choices(form):
     form.center.choices = none + [(c.id, localized(c, "city")) for c in queries.centers()]
     form.polyclinic.choices = none + [(p.id, p.name) for p in queries.polyclinics()]
     form.discipline.choices = none + [(d.id, localized(d, "name")) for d in queries.disciplines()]
-
-
-class SpreadsheetForm(FlaskForm):
-    """An .xlsx upload; the file itself is checked by ``eic.core.xlsx_import`` before it is parsed."""
-
-    file = FileField(_l("Spreadsheet (.xlsx)"), validators=[FileRequired(_l("Choose a file to upload."))])

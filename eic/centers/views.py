@@ -5,11 +5,12 @@ from flask_login import current_user, login_required
 
 from eic.core.auth import role_required
 from eic.core.errors import ValidationFailed
+from eic.core.forms import SpreadsheetForm
 from eic.core.roles import Role
 from eic.extensions import db
 
 from . import queries, services
-from .forms import CenterForm, SpreadsheetForm
+from .forms import CenterForm
 from .models import Center, Region
 
 bp = Blueprint("centers", __name__, template_folder="templates")

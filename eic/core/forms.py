@@ -1,6 +1,9 @@
 """Form helpers shared by the domains."""
 import re
 
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -53,3 +56,9 @@ def run_and_commit(action, success_message) -> bool:
     db.session.commit()
     flash(success_message, "success")
     return True
+
+
+class SpreadsheetForm(FlaskForm):
+    """An .xlsx upload; the file itself is checked by ``eic.core.xlsx_import`` before it is parsed."""
+
+    file = FileField(_l("Spreadsheet (.xlsx)"), validators=[FileRequired(_l("Choose a file to upload."))])
