@@ -95,6 +95,10 @@ def load_demo(*, referrals_per_center=15, seed=2026, today: date | None = None) 
     db.session.flush()
     _demo_therapy(today)
     db.session.flush()
+    from eic.rollout import demo as rollout_demo
+
+    rollout_demo.load(today)
+    db.session.flush()
     return logins
 
 
