@@ -37,6 +37,16 @@ class Config:
     EIC_LANGUAGES = ("kk", "ru", "en")
     EIC_PAGE_SIZE = 25
     TESTING = False
+    # Outbox delivery (eic.notifications.senders): outbox (kept for administrators), console or smtp.
+    EIC_EMAIL_SENDER = os.environ.get("EIC_EMAIL_SENDER", "outbox")
+    EIC_SMS_SENDER = os.environ.get("EIC_SMS_SENDER", "outbox")
+    EIC_SMTP_HOST = os.environ.get("EIC_SMTP_HOST", "")
+    EIC_SMTP_PORT = os.environ.get("EIC_SMTP_PORT", "587")
+    EIC_SMTP_USER = os.environ.get("EIC_SMTP_USER", "")
+    EIC_SMTP_PASSWORD = os.environ.get("EIC_SMTP_PASSWORD", "")
+    EIC_MAIL_FROM = os.environ.get("EIC_MAIL_FROM", "eic@localhost")
+    # The scheduler (flask scheduler run): how often a waiting process tries to become the runner, in seconds.
+    EIC_SCHEDULER_POLL_SECONDS = int(os.environ.get("EIC_SCHEDULER_POLL_SECONDS", "10"))
 
 
 class DevelopmentConfig(Config):

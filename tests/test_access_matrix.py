@@ -52,6 +52,11 @@ MATRIX = {
     "rollout_api.budget": ("GET", "/api/v1/rollout/budget", (Role.FOUNDATION, Role.MINISTRY), 200),
     "rollout_api.training": ("GET", "/api/v1/rollout/training", (Role.FOUNDATION, Role.MINISTRY, Role.COORDINATOR),
                              200),
+    "jobs.index": ("GET", "/admin/jobs", (Role.ADMIN,), 200),
+    "jobs.run_now": ("POST", "/admin/jobs/notifications.deliver_outbox/run", (Role.ADMIN,), 302),
+    "jobs.outbox": ("GET", "/admin/outbox", (Role.ADMIN,), 200),
+    "notifications.email_preferences": ("POST", "/notifications/email", ALL, 302),
+    "coverage.weekly": ("GET", "/coverage/weekly/coverage-2000-W01.xlsx", (Role.MINISTRY, Role.ADMIN), 404),
     "core.settings_page": ("GET", "/admin/settings", (Role.ADMIN,), 200),
     "accounts.login": ("GET", "/login", None, 200),  # a logged-in user is sent home: see PUBLIC_WHEN_LOGGED_IN
     "accounts.logout": ("POST", "/logout", ALL, 302),

@@ -37,6 +37,11 @@ def served_rows(first: date, last: date, center_id: int | None = None):
 def live_served_rows(first: date, last: date, center_id: int | None = None):
     """The definition, on the live tables: distinct (center_id, child_id) enrolled between two dates (inclusive),
     or who attended a session in them, individually or on a group's roster."""
+    return union(*live_served_parts(first, last, center_id))
+
+
+def live_served_parts(first: date, last: date, center_id: int | None = None) -> list:
+    """The SELECTs whose UNION is ``live_served_rows`` (SQLite cannot nest a UNION inside a UNION)."""
     start, end = _bounds(first, last)
     enrolled = select(Referral.center_id, Referral.child_id).where(Referral.enrolled_on >= first,
                                                                    Referral.enrolled_on <= last)
@@ -50,7 +55,7 @@ def live_served_rows(first: date, last: date, center_id: int | None = None):
         enrolled = enrolled.where(Referral.center_id == center_id)
         attended = attended.where(TherapySession.center_id == center_id)
         grouped = grouped.where(TherapySession.center_id == center_id)
-    return union(enrolled, attended, grouped)
+    return [enrolled, attended, grouped]
 
 
 def served_children(center_id: int, first: date, last: date):

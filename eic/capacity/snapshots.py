@@ -79,7 +79,7 @@ def refresh_due(*, today: date | None = None, back_to: date | None = None) -> di
 def served_rows(first: date, last: date, center_id: int | None = None):
     """A SELECT of distinct (center_id, child_id) served between two dates: current summary months from
     ``served_months``, everything else live."""
-    from .figures import live_served_rows
+    from .figures import live_served_parts, live_served_rows
 
     stored = [m for m in closed_months(first, last)
               if m >= first and month_end(m) <= last]
@@ -98,11 +98,11 @@ def served_rows(first: date, last: date, center_id: int | None = None):
         if not covered and span_start is None:
             span_start = day
         if covered and span_start is not None:
-            parts.append(live_served_rows(span_start, day - timedelta(days=1), center_id))
+            parts += live_served_parts(span_start, day - timedelta(days=1), center_id)
             span_start = None
         day = month_end(month) + timedelta(days=1) if covered else min(month_end(month), last) + timedelta(days=1)
     if span_start is not None:
-        parts.append(live_served_rows(span_start, last, center_id))
+        parts += live_served_parts(span_start, last, center_id)
     return union(*parts) if len(parts) > 1 else parts[0]
 
 

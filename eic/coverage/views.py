@@ -12,6 +12,7 @@ from eic.capacity.figures import TIMELINESS_LABELS, timeliness_targets
 from eic.therapy.forms import DISCHARGE_LABELS, SETTING_LABELS
 
 from . import figures, outcomes
+from .tasks import kept_workbooks
 from .figures import SMALL, suppress
 
 bp = Blueprint("coverage", __name__, template_folder="templates", url_prefix="/coverage")
@@ -57,7 +58,8 @@ def index():
                            timeliness_labels=TIMELINESS_LABELS, targets=timeliness_targets(),
                            setting_labels=SETTING_LABELS, discharge_labels=DISCHARGE_LABELS,
                            progress=outcomes.progress(first=first, last=last),
-                           delivery=outcomes.delivery(first=first, last=last), need=need)
+                           delivery=outcomes.delivery(first=first, last=last), need=need,
+                           weekly_workbooks=[p.name for p in kept_workbooks()[:8]])
 
 
 def chartable(n):
@@ -65,17 +67,36 @@ def chartable(n):
     return None if n is not None and 0 < n < SMALL else n
 
 
+@bp.route("/weekly/<name>")
+@role_required(Role.MINISTRY, Role.ADMIN)
+def weekly(name):
+    """A weekly workbook kept by the scheduler."""
+    from flask import send_from_directory
+
+    from .tasks import reports_dir
+
+    if name not in {p.name for p in reports_dir().glob("coverage-*.xlsx")}:
+        abort(404)
+    return send_from_directory(reports_dir(), name, as_attachment=True)
+
+
 @bp.route("/export.xlsx")
 @role_required(Role.MINISTRY, Role.ADMIN)
 def export():
     """The coverage report as a workbook: summary, regions, centers, months and timeliness; small counts
     suppressed."""
-    from flask_babel import gettext as _
-
-    from eic.core.i18n import localized
     from eic.core.xlsx import xlsx_response
 
     first, last, year = period_from_request()
+    return xlsx_response(f"coverage-{first}-{last}.xlsx", coverage_sheets(first, last, year))
+
+
+def coverage_sheets(first, last, year) -> list:
+    """The sheets of the coverage report (also written weekly by the scheduler, ``coverage.tasks``)."""
+    from flask_babel import gettext as _
+
+    from eic.core.i18n import localized
+
     data = figures.coverage(first=first, last=last)
     need = figures.need_coverage(data["regions"], year=year)
     timeliness = figures.timeliness(first=first, last=last)
@@ -106,11 +127,11 @@ def export():
                [_("No personal data; any count from 1 to 4 is shown as <5."), ""]]
     month_rows = ([m.first.strftime("%Y-%m"), *list(m.public().values())[1:]]
                   for m in figures.monthly(first=first, last=last))
-    return xlsx_response(f"coverage-{first}-{last}.xlsx", [
+    return [
         (_("Summary"), [_("Coverage"), ""], summary + list(rows([data["national"]])), [40, 16]),
         (_("Regions"), headers, rows(data["regions"]), widths),
         (_("Centers"), headers, rows(data["centers"]), widths),
         (_("Months"), [_("Month"), _("Referrals received"), _("Children enrolled"), _("Families served in the month")],
          month_rows, [10, 16, 16, 18]),
         (_("Timeliness"), timeliness_headers, timeliness_rows(), [34] + [14] * 12),
-    ])
+    ]

@@ -19,7 +19,21 @@ def inject_unread():
 @login_required
 def index():
     pagination = paginate(services.notifications_for(current_user))
-    return render_template("notifications/index.html", pagination=pagination, message=services.message)
+    return render_template("notifications/index.html", pagination=pagination, message=services.message,
+                           kinds=services.KIND_LABELS, chosen=services.email_kinds(current_user))
+
+
+@bp.route("/notifications/email", methods=["POST"])
+@login_required
+def email_preferences():
+    """The kinds the user also receives by e-mail."""
+    from flask import flash
+    from flask_babel import gettext as _
+
+    services.set_email_kinds(current_user, request.form.getlist("kind"))
+    db.session.commit()
+    flash(_("Your e-mail choices are saved."), "success")
+    return redirect(url_for("notifications.index"))
 
 
 @bp.route("/notifications/read", methods=["POST"])

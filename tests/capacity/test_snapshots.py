@@ -47,7 +47,9 @@ def live(first, last, center_id=None):
 
 
 RANGES = [(date(YEAR, 1, 1), date(YEAR, 12, 31)), (date(YEAR, 2, 10), date(YEAR, 3, 20)),
-          (date(YEAR, 3, 1), date(YEAR, 3, 31)), (date(YEAR, 1, 15), date(YEAR, 1, 31))]
+          (date(YEAR, 3, 1), date(YEAR, 3, 31)), (date(YEAR, 1, 15), date(YEAR, 1, 31)),
+          # Stored months (February, March) between live days on both sides.
+          (date(YEAR, 1, 15), date(YEAR, 4, 10)), (date(YEAR, 1, 20), date(YEAR, 3, 31))]
 
 
 def test_the_summary_gives_the_live_answers(world):

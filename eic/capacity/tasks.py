@@ -1,0 +1,16 @@
+"""The nightly summary of families served."""
+from flask_babel import lazy_gettext as _l
+
+from eic.scheduler import Job
+
+
+def snapshot(now) -> str:
+    from eic.core.timeutil import ALMATY
+
+    from .snapshots import refresh_due
+
+    stored = refresh_due(today=now.astimezone(ALMATY).date())
+    return f"{len(stored)} months" if stored else "nothing stale"
+
+
+JOBS = [Job("capacity.snapshot", snapshot, {"hour": 2, "minute": 0}, label=_l("Monthly summary of families served"))]

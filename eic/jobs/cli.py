@@ -1,0 +1,44 @@
+"""``flask scheduler run`` (the one scheduler process), ``flask scheduler list``, ``flask scheduler run-job``."""
+import logging
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+scheduler_cli = AppGroup("scheduler", help="Scheduled jobs.")
+
+
+@scheduler_cli.command("run")
+@click.option("--stop-after", type=float, default=None, help="Stop after so many seconds (tests).")
+def run(stop_after):
+    """Run the schedule in this process (waits while another scheduler holds the lock)."""
+    from eic import scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    scheduler.serve(current_app._get_current_object(), stop_after=stop_after)
+
+
+@scheduler_cli.command("list")
+def list_jobs():
+    """The jobs and their schedules (Asia/Almaty)."""
+    from eic import scheduler
+
+    for job in scheduler.collect_jobs():
+        click.echo(f"{job.id:<32} {job.cron}")
+
+
+@scheduler_cli.command("run-job")
+@click.argument("job_id")
+def run_job(job_id):
+    """Run one job now, as the admin page's button does."""
+    from eic import scheduler
+
+    job = scheduler.job_by_id(job_id)
+    if job is None:
+        raise click.BadParameter(f"no job {job_id!r}")
+    run = scheduler.run_job(job, manual=True)
+    click.echo(f"{run.status}: {run.result or run.error}")
+
+
+def init_app(app):
+    app.cli.add_command(scheduler_cli)

@@ -1,0 +1,61 @@
+"""The administrators' view of scheduled work: jobs, recent runs with their outcome, run now; and the outbox."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from eic.core.auth import role_required
+from eic.core.pagination import paginate
+from eic.core.roles import Role
+from eic.core.timeutil import utc_now
+from eic.extensions import db
+
+from .models import JobRun
+
+bp = Blueprint("jobs", __name__, template_folder="templates", url_prefix="/admin")
+
+
+@bp.route("/jobs")
+@role_required(Role.ADMIN)
+def index():
+    from eic import scheduler
+
+    jobs = scheduler.collect_jobs()
+    last = {}
+    for run in db.session.scalars(select(JobRun).order_by(JobRun.started_at.desc()).limit(500)):
+        last.setdefault(run.job_id, run)
+    now = utc_now()
+    schedule = []
+    for job in jobs:
+        from apscheduler.triggers.cron import CronTrigger
+
+        from eic.core.timeutil import ALMATY
+
+        schedule.append((job, CronTrigger(timezone=ALMATY, **job.cron).get_next_fire_time(None, now),
+                         last.get(job.id)))
+    runs = db.session.scalars(select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(100)).all()
+    return render_template("jobs/index.html", schedule=schedule, runs=runs)
+
+
+@bp.route("/jobs/<job_id>/run", methods=["POST"])
+@role_required(Role.ADMIN)
+def run_now(job_id):
+    from eic import scheduler
+
+    job = scheduler.job_by_id(job_id)
+    if job is None:
+        abort(404)
+    run = scheduler.run_job(job, manual=True)
+    if run is not None and run.status == "succeeded":
+        flash(_("The job ran: %(result)s", result=run.result or "—"), "success")
+    else:
+        flash(_("The job failed; the error is in the list below."), "error")
+    return redirect(url_for("jobs.index"))
+
+
+@bp.route("/outbox")
+@role_required(Role.ADMIN)
+def outbox():
+    from eic.notifications.models import OutboxMessage
+
+    pagination = paginate(select(OutboxMessage).order_by(OutboxMessage.id.desc()))
+    return render_template("jobs/outbox.html", pagination=pagination)

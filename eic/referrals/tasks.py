@@ -1,0 +1,39 @@
+"""Referrals not acted on: the coordinator after the acknowledgement target, the administrators after twice it."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from eic.core.roles import Role
+from eic.core.settings import declare, get_setting
+from eic.core.timeutil import ALMATY
+from eic.extensions import db
+from eic.notifications.services import case_recipients, notify_each, users_with_role
+from eic.scheduler import Job
+
+from .models import Referral
+from .status import Status
+
+ACK_WORKING_DAYS = declare("referrals.ack_working_days", 2,
+                           _l("A submitted referral is acknowledged within working days"), minimum=1, maximum=20)
+
+
+def ack_overdue(now) -> str:
+    from eic.therapy.calendar import add_working_days
+
+    today = now.astimezone(ALMATY).date()
+    target = get_setting(ACK_WORKING_DAYS.key)
+    first = second = 0
+    for referral in db.session.scalars(select(Referral).where(Referral.status == Status.SUBMITTED)):
+        received = referral.submitted_at.astimezone(ALMATY).date()
+        params = {"child": referral.child.full_name, "days": target, "center": referral.center.city_ru}
+        if add_working_days(received, target) <= today:
+            first += notify_each(case_recipients(referral, lead=False), kind="referral_ack_overdue",
+                                 key=f"ack1:r{referral.id}", subject_id=referral.id, params=params)
+        if add_working_days(received, 2 * target) <= today:
+            second += notify_each(users_with_role(Role.ADMIN), kind="referral_ack_escalated",
+                                  key=f"ack2:r{referral.id}", params={"center": referral.center.city_ru,
+                                                                      "days": 2 * target})
+    return f"coordinators {first}, escalated {second}"
+
+
+JOBS = [Job("referrals.ack_overdue", ack_overdue, {"hour": 8, "minute": 5}, label=_l(
+    "Referrals not acknowledged in time"))]

@@ -1,0 +1,253 @@
+"""Scheduled work: each domain declares its jobs in ``tasks.py`` (a ``JOBS`` list); this module collects them,
+runs one job for one period exactly once (the ``job_runs`` ledger), and runs the schedule in one dedicated process
+(``flask scheduler run``), never in web workers: ``create_app`` does not import APScheduler.
+
+Only one scheduler process in a deployment runs jobs: with PostgreSQL it holds an advisory lock on a connection of
+its own (if it dies, the connection closes, the lock is released and a waiting process takes over within
+``EIC_SCHEDULER_POLL_SECONDS``); with SQLite, a lock file on the host does the same.
+"""
+import importlib
+import logging
+import os
+import socket
+import time as clock
+import traceback
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from eic.core.timeutil import ALMATY, utc_now
+from eic.extensions import db
+
+log = logging.getLogger(__name__)
+LOCK_KEY = 0x45494331  # "EIC1": the advisory lock of the scheduler
+# Jobs are never skipped for lateness up to a day (APScheduler's default grace is 1 second, PITFALLS 6), and a
+# backlog of missed firings runs once (coalesce).
+MISFIRE_GRACE_SECONDS = 24 * 3600
+
+
+def daily(now: datetime) -> str:
+    return now.astimezone(ALMATY).date().isoformat()
+
+
+def weekly(now: datetime) -> str:
+    year, week, _day = now.astimezone(ALMATY).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def minutely(now: datetime) -> str:
+    return now.astimezone(ALMATY).strftime("%Y-%m-%dT%H:%M")
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    func: Callable[[datetime], object]  # receives the run's time (UTC, aware); returns a short summary
+    cron: dict  # APScheduler cron fields, in Asia/Almaty
+    period: Callable[[datetime], str] = daily
+    label: object = ""
+    tags: tuple = field(default=())
+
+
+def collect_jobs() -> list[Job]:
+    """Every domain's ``tasks.JOBS``, in domain order."""
+    from eic import DOMAINS
+
+    jobs = []
+    for name in DOMAINS:
+        try:
+            module = importlib.import_module(f"eic.{name}.tasks")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"eic.{name}.tasks":
+                raise
+            continue
+        jobs.extend(module.JOBS)
+    ids = [j.id for j in jobs]
+    assert len(ids) == len(set(ids)), "job ids must be unique"
+    return jobs
+
+
+def job_by_id(job_id: str) -> Job | None:
+    return next((j for j in collect_jobs() if j.id == job_id), None)
+
+
+def runner_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:120]
+
+
+def _claim(job: Job, period: str, *, manual: bool) -> int | None:
+    """Insert the ledger row (committed at once, so that every other process sees it); a failed run of the
+    period may be claimed again. Returns the row id, or None when the period is done or running elsewhere."""
+    try:
+        return _new_run(job, period, manual)
+    except IntegrityError:
+        db.session.rollback()
+    retried = db.session.execute(update(JobRun).where(JobRun.job_id == job.id, JobRun.period == period,
+                                                      JobRun.status == "failed")
+                                 .values(status="running", started_at=utc_now(), runner=runner_name(), error="",
+                                         finished_at=None, duration_ms=None))
+    db.session.commit()
+    if retried.rowcount == 1:
+        return db.session.scalar(select(JobRun.id).where(JobRun.job_id == job.id, JobRun.period == period))
+    return None
+
+
+def _new_run(job, period, manual):
+    row = JobRun(job_id=job.id, period=period, status="running", manual=manual, runner=runner_name())
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
+def run_job(job: Job, now: datetime | None = None, *, manual: bool = False) -> "JobRun | None":
+    """Run ``job`` for the period of ``now`` unless that period has already run. The job's writes and its
+    ledger outcome commit together; a failure rolls the writes back and is recorded with its error."""
+    now = now or utc_now()
+    period = job.period(now)
+    if manual:
+        period = f"manual {now.astimezone(ALMATY):%Y-%m-%d %H:%M:%S.%f}"
+    run_id = _claim(job, period, manual=manual)
+    if run_id is None:
+        return None
+    started = clock.perf_counter()
+    try:
+        result = job.func(now)
+    except Exception as exc:  # any failure of a job is recorded; the scheduler and other jobs go on
+        db.session.rollback()
+        run = db.session.get(JobRun, run_id)
+        run.status, run.error = "failed", "".join(traceback.format_exception(exc))[-4000:]
+        log.exception("job %s failed for %s", job.id, period)
+    else:
+        run = db.session.get(JobRun, run_id)
+        run.status, run.result = "succeeded", str(result if result is not None else "")[:300]
+    run.finished_at = utc_now()
+    run.duration_ms = int((clock.perf_counter() - started) * 1000)
+    db.session.commit()
+    return run
+
+
+def last_fire_time(job: Job, now: datetime) -> datetime | None:
+    """When the job's schedule last fired at or before ``now`` (looking back up to 8 days)."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    trigger = CronTrigger(timezone=ALMATY, **job.cron)
+    previous, moment = None, now - timedelta(days=8)
+    while True:
+        fire = trigger.get_next_fire_time(previous, moment)
+        if fire is None or fire > now:
+            return previous
+        previous, moment = fire, fire + timedelta(microseconds=1)
+
+
+def catch_up(now: datetime | None = None, jobs: list[Job] | None = None) -> list:
+    """At start-up: each job whose latest scheduled firing has no run in the ledger runs once, now, for that
+    firing's period (older missed periods are not replayed: the jobs look at the state of things, not at a day)."""
+    now = now or utc_now()
+    runs = []
+    for job in jobs or collect_jobs():
+        fired = last_fire_time(job, now)
+        if fired is not None:
+            runs.append(run_job(job, fired))
+    return runs
+
+
+class Leadership:
+    """Being the one scheduler process that runs jobs."""
+
+    def __init__(self, app):
+        self.app = app
+        self._conn = None
+        self._file = None
+
+    def try_acquire(self) -> bool:
+        url = self.app.config["SQLALCHEMY_DATABASE_URI"]
+        if url.startswith("postgresql"):
+            from sqlalchemy import create_engine, text
+            from sqlalchemy.pool import NullPool
+
+            if self._conn is None:
+                self._conn = create_engine(url, poolclass=NullPool).connect()
+            got = self._conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY}).scalar()
+            self._conn.commit()
+            return bool(got)
+        import fcntl
+
+        path = os.path.join(self.app.instance_path, "scheduler.lock")
+        self._file = self._file or open(path, "a+")
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        return True
+
+    def still_held(self) -> bool:
+        if self._conn is None:
+            return self._file is not None
+        from sqlalchemy import text
+
+        try:
+            self._conn.execute(text("SELECT 1")).scalar()
+            self._conn.commit()
+            return True
+        except Exception:
+            return False
+
+    def release(self):
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def serve(app, *, poll_seconds: int | None = None, stop_after: float | None = None) -> None:
+    """Wait to become the runner, catch up, then run the schedule until stopped (or ``stop_after`` seconds, for
+    tests). Jobs run one at a time in this process, each in a fresh app context."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+    poll = poll_seconds or app.config["EIC_SCHEDULER_POLL_SECONDS"]
+    leader = Leadership(app)
+    deadline = clock.monotonic() + stop_after if stop_after else None
+    while not leader.try_acquire():
+        log.info("another scheduler is running; waiting")
+        if deadline and clock.monotonic() > deadline:
+            return
+        clock.sleep(poll)
+    log.info("scheduler %s is the runner", runner_name())
+
+    def call(job_id):
+        with app.app_context():
+            job = job_by_id(job_id)
+            run_job(job)
+            db.session.remove()
+
+    with app.app_context():
+        jobs = collect_jobs()
+        catch_up(jobs=jobs)
+        db.session.remove()
+    scheduler = BackgroundScheduler(timezone=ALMATY, job_defaults={
+        "coalesce": True, "misfire_grace_time": MISFIRE_GRACE_SECONDS, "max_instances": 1})
+    for job in jobs:
+        scheduler.add_job(call, CronTrigger(timezone=ALMATY, **job.cron), args=[job.id], id=job.id)
+    scheduler.start()
+    try:
+        while deadline is None or clock.monotonic() < deadline:
+            clock.sleep(min(poll, 5))
+            if not leader.still_held():
+                log.error("lost the scheduler lock; stopping")
+                break
+    except KeyboardInterrupt:
+        pass
+    finally:
+        scheduler.shutdown(wait=True)
+        leader.release()
+
+
+from eic.jobs.models import JobRun  # noqa: E402  (the ledger lives with its admin page)
+
+__all__ = ["Job", "JobRun", "collect_jobs", "run_job", "catch_up", "serve", "daily", "weekly", "minutely"]
