@@ -29,8 +29,9 @@ extract-messages: $(VENV)/.installed
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load --if-empty
-	@echo "Serving on http://127.0.0.1:$(PORT)"
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT); the scheduler (flask scheduler run) runs beside it."
+	$(BIN)/flask scheduler run & SCHEDULER=$$!; trap 'kill $$SCHEDULER 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # Debian's Chromium drives the browser tests (a browser download is not possible here).
 chromium:

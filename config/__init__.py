@@ -47,6 +47,8 @@ class Config:
     EIC_MAIL_FROM = os.environ.get("EIC_MAIL_FROM", "eic@localhost")
     # The scheduler (flask scheduler run): how often a waiting process tries to become the runner, in seconds.
     EIC_SCHEDULER_POLL_SECONDS = int(os.environ.get("EIC_SCHEDULER_POLL_SECONDS", "10"))
+    # With SQLite: the lock file that makes one scheduler per host (default: instance/scheduler.lock).
+    EIC_SCHEDULER_LOCK_FILE = os.environ.get("EIC_SCHEDULER_LOCK_FILE", "")
 
 
 class DevelopmentConfig(Config):

@@ -65,9 +65,14 @@ def collect_jobs() -> list[Job]:
                 raise
             continue
         jobs.extend(module.JOBS)
+    # Extra job modules (comma-separated), e.g. the process tests' ticking job.
+    for name in filter(None, os.environ.get("EIC_SCHEDULER_EXTRA_JOBS", "").split(",")):
+        jobs.extend(importlib.import_module(name.strip()).JOBS)
     ids = [j.id for j in jobs]
     assert len(ids) == len(set(ids)), "job ids must be unique"
-    return jobs
+    # A process may be limited to some jobs (comma-separated ids).
+    only = {name.strip() for name in os.environ.get("EIC_SCHEDULER_ONLY", "").split(",") if name.strip()}
+    return [j for j in jobs if j.id in only] if only else jobs
 
 
 def job_by_id(job_id: str) -> Job | None:
@@ -175,7 +180,8 @@ class Leadership:
             return bool(got)
         import fcntl
 
-        path = os.path.join(self.app.instance_path, "scheduler.lock")
+        default = os.path.join(self.app.instance_path, "scheduler.lock")
+        path = self.app.config.get("EIC_SCHEDULER_LOCK_FILE") or default
         self._file = self._file or open(path, "a+")
         try:
             fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -204,12 +210,23 @@ class Leadership:
             self._file = None
 
 
-def serve(app, *, poll_seconds: int | None = None, stop_after: float | None = None) -> None:
-    """Wait to become the runner, catch up, then run the schedule until stopped (or ``stop_after`` seconds, for
-    tests). Jobs run one at a time in this process, each in a fresh app context."""
+JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": MISFIRE_GRACE_SECONDS, "max_instances": 1}
+
+
+def build_scheduler(jobs: list[Job], call):
+    """An APScheduler with every job on its cron trigger (Asia/Almaty), misfire grace and coalescing set."""
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.cron import CronTrigger
 
+    scheduler = BackgroundScheduler(timezone=ALMATY, job_defaults=dict(JOB_DEFAULTS))
+    for job in jobs:
+        scheduler.add_job(call, CronTrigger(timezone=ALMATY, **job.cron), args=[job.id], id=job.id)
+    return scheduler
+
+
+def serve(app, *, poll_seconds: int | None = None, stop_after: float | None = None) -> None:
+    """Wait to become the runner, catch up, then run the schedule until stopped (or ``stop_after`` seconds, for
+    tests). Jobs run one at a time in this process, each in a fresh app context."""
     poll = poll_seconds or app.config["EIC_SCHEDULER_POLL_SECONDS"]
     leader = Leadership(app)
     deadline = clock.monotonic() + stop_after if stop_after else None
@@ -230,10 +247,7 @@ def serve(app, *, poll_seconds: int | None = None, stop_after: float | None = No
         jobs = collect_jobs()
         catch_up(jobs=jobs)
         db.session.remove()
-    scheduler = BackgroundScheduler(timezone=ALMATY, job_defaults={
-        "coalesce": True, "misfire_grace_time": MISFIRE_GRACE_SECONDS, "max_instances": 1})
-    for job in jobs:
-        scheduler.add_job(call, CronTrigger(timezone=ALMATY, **job.cron), args=[job.id], id=job.id)
+    scheduler = build_scheduler(jobs, call)
     scheduler.start()
     try:
         while deadline is None or clock.monotonic() < deadline:

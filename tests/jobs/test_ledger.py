@@ -1,0 +1,102 @@
+"""The run ledger: once per period, failures recorded, the next job still runs, catch-up once, explicit misfire."""
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from eic import scheduler
+from eic.extensions import db
+from eic.jobs.models import JobRun
+
+NOW = datetime(2027, 3, 10, 4, 0, tzinfo=timezone.utc)  # 09:00 in Almaty
+
+
+def runs(job_id):
+    return db.session.scalars(select(JobRun).where(JobRun.job_id == job_id).order_by(JobRun.id)).all()
+
+
+@pytest.fixture
+def calls():
+    return []
+
+
+def test_a_period_runs_once(ctx, calls):
+    job = scheduler.Job("t.once", lambda now: calls.append(now) or "done", {"hour": 7})
+    first = scheduler.run_job(job, NOW)
+    assert first.status == "succeeded" and first.result == "done" and first.period == "2027-03-10"
+    assert scheduler.run_job(job, NOW.replace(hour=10)) is None  # 15:00 Almaty, same day
+    assert len(calls) == 1 and len(runs("t.once")) == 1
+    # Across Almaty midnight (19:30 UTC is 00:30 the next day) it is a new period.
+    assert scheduler.run_job(job, NOW.replace(hour=19, minute=30)).period == "2027-03-11"
+
+
+def test_a_failing_job_is_recorded_its_writes_undone_and_the_next_job_runs(ctx, calls):
+    from tests.factories.notifications import NotificationFactory
+
+    def boom(now):
+        NotificationFactory.build()  # nothing persisted by the failing job survives
+        db.session.add(NotificationFactory.build())
+        raise RuntimeError("the printer is on fire")
+
+    bad = scheduler.Job("t.bad", boom, {"hour": 7})
+    good = scheduler.Job("t.good", lambda now: calls.append(1) or "fine", {"hour": 7})
+    before = db.session.scalar(select(func.count()).select_from(
+        __import__("eic.notifications.models", fromlist=["Notification"]).Notification))
+    failed = scheduler.run_job(bad, NOW)
+    assert failed.status == "failed" and "the printer is on fire" in failed.error and failed.duration_ms >= 0
+    assert scheduler.run_job(good, NOW).status == "succeeded" and calls == [1]
+    after = db.session.scalar(select(func.count()).select_from(
+        __import__("eic.notifications.models", fromlist=["Notification"]).Notification))
+    assert after == before
+    # A failed period may be tried again (and is claimed by one runner only).
+    fixed = scheduler.Job("t.bad", lambda now: "ok now", {"hour": 7})
+    again = scheduler.run_job(fixed, NOW)
+    assert again.status == "succeeded" and len(runs("t.bad")) == 1
+    assert scheduler.run_job(fixed, NOW) is None
+
+
+def test_manual_runs_do_not_use_up_the_period(ctx, calls):
+    job = scheduler.Job("t.manual", lambda now: calls.append(1), {"hour": 7})
+    assert scheduler.run_job(job, NOW, manual=True).manual
+    assert scheduler.run_job(job, NOW).period == "2027-03-10"
+    assert len(calls) == 2
+
+
+def test_catch_up_runs_the_latest_missed_firing_once(ctx, calls):
+    job = scheduler.Job("t.catch", lambda now: calls.append(now), {"hour": 7, "minute": 10})
+    # Started at 09:00 Almaty: today's 07:10 firing was missed.
+    (run,) = scheduler.catch_up(NOW, [job])
+    assert run.period == "2027-03-10" and len(calls) == 1
+    assert scheduler.catch_up(NOW, [job]) == [None]  # started again: nothing
+    # Started at 06:00 the next day: yesterday's firing ran; nothing to catch up... and the day before is not replayed.
+    assert scheduler.catch_up(datetime(2027, 3, 11, 1, 0, tzinfo=timezone.utc), [job]) == [None]
+    weekly = scheduler.Job("t.week", lambda now: calls.append(now), {"day_of_week": "mon", "hour": 3},
+                           scheduler.weekly)
+    (run,) = scheduler.catch_up(NOW, [weekly])  # Wednesday: Monday's firing was missed
+    assert run.period == "2027-W10"
+
+
+def test_misfire_grace_and_coalescing_are_explicit():
+    jobs = [scheduler.Job("t.x", lambda now: None, {"hour": 7})]
+    built = scheduler.build_scheduler(jobs, lambda job_id: None)
+    assert built._job_defaults["misfire_grace_time"] == 24 * 3600 and built._job_defaults["coalesce"] is True
+    assert str(built.timezone) == "Asia/Almaty"
+
+
+def test_every_domain_declares_its_jobs(app):
+    with app.app_context():
+        ids = {job.id for job in scheduler.collect_jobs()}
+    assert {"referrals.ack_overdue", "intake.child_clock", "intake.age_milestones", "therapy.plan_reviews",
+            "therapy.missed_sessions", "therapy.late_notes", "therapy.session_reminders", "capacity.snapshot",
+            "coverage.weekly_workbook", "rollout.reminders", "notifications.deliver_outbox"} <= ids
+
+
+def test_the_admin_page_lists_runs_and_runs_a_job_now(client, login_as):
+    login_as("admin")
+    scheduler.run_job(scheduler.Job("t.shown", lambda now: 1 / 0, {"hour": 7}), NOW)
+    page = client.get("/admin/jobs", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "t.shown" in page and "ZeroDivisionError" in page and "capacity.snapshot" in page
+    response = client.post("/admin/jobs/capacity.snapshot/run")
+    assert response.status_code == 302
+    assert runs("capacity.snapshot")[-1].manual
+    assert client.post("/admin/jobs/nonsense/run").status_code == 404
