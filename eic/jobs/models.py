@@ -23,3 +23,9 @@ class JobRun(db.Model):
     duration_ms: Mapped[int | None]
     result: Mapped[str] = mapped_column(String(300), default="")
     error: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def error_summary(self) -> str:
+        """The exception line of the traceback (not SQLAlchemy's trailing link)."""
+        lines = [line for line in self.error.strip().splitlines() if line and not line.startswith("(Background")]
+        return lines[-1][:160] if lines else ""

@@ -1,6 +1,7 @@
 """The administrators' view of scheduled work: jobs, recent runs with their outcome, run now; and the outbox."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from eic.core.auth import role_required
@@ -12,6 +13,13 @@ from eic.extensions import db
 from .models import JobRun
 
 bp = Blueprint("jobs", __name__, template_folder="templates", url_prefix="/admin")
+STATUS_LABELS = {"running": _l("Running"), "succeeded": _l("Succeeded"), "failed": _l("Failed"),
+                 "pending": _l("Pending"), "sent": _l("Sent"), "kept": _l("Kept in the outbox")}
+
+
+@bp.context_processor
+def labels():
+    return {"status_labels": STATUS_LABELS}
 
 
 @bp.route("/jobs")
