@@ -49,6 +49,8 @@ class Config:
     EIC_SCHEDULER_POLL_SECONDS = int(os.environ.get("EIC_SCHEDULER_POLL_SECONDS", "10"))
     # With SQLite: the lock file that makes one scheduler per host (default: instance/scheduler.lock).
     EIC_SCHEDULER_LOCK_FILE = os.environ.get("EIC_SCHEDULER_LOCK_FILE", "")
+    # Where the weekly coverage workbooks are kept (default: instance/reports).
+    EIC_REPORTS_DIR = os.environ.get("EIC_REPORTS_DIR", "")
 
 
 class DevelopmentConfig(Config):

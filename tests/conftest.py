@@ -43,12 +43,13 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, tmp_path_factory):
     from flask_migrate import upgrade
 
     from eic.centers.services import load_reference
 
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url,
+                     EIC_REPORTS_DIR=str(tmp_path_factory.mktemp("reports")))
     with app.app_context():
         upgrade()
         load_reference()

@@ -12,7 +12,8 @@ from eic.scheduler import Job, weekly
 
 
 def reports_dir() -> Path:
-    path = Path(current_app.instance_path) / "reports"
+    """Where the weekly workbooks are kept (``EIC_REPORTS_DIR``, default ``instance/reports``)."""
+    path = Path(current_app.config.get("EIC_REPORTS_DIR") or Path(current_app.instance_path) / "reports")
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -27,7 +27,8 @@ def live_app(tmp_path_factory):
     from flask_migrate import upgrade
 
     url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=True)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=True,
+                     EIC_REPORTS_DIR=str(tmp_path_factory.mktemp("reports")))
     with app.app_context():
         upgrade()
     return app
