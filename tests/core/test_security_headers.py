@@ -19,3 +19,18 @@ def test_no_template_has_inline_script_or_handlers():
         if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\son[a-z]+=\"", text):
             offenders.append(str(template.relative_to(root)))
     assert offenders == []
+
+
+def test_title_blocks_are_text_only():
+    """A page title holds text; markup there means a block was closed in the wrong place."""
+    root = Path(__file__).resolve().parents[2] / "eic"
+    for template in root.rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        for match in re.finditer(r"{% block title %}(.*?){% endblock %}", text, re.S):
+            assert "<" not in match.group(1), template
+
+
+def test_each_page_section_appears_once(client, login_as):
+    login_as("coordinator")
+    page = client.get("/notifications").get_data(as_text=True)
+    assert page.count('data-testid="email-preferences"') == 1
