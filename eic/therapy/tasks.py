@@ -67,11 +67,14 @@ def late_notes(now) -> str:
 
 
 def session_reminders(now) -> str:
-    """Tomorrow's sessions: a text message to each family, in the family's language, once per session."""
+    """Tomorrow's sessions: a text message to each family, in the family's language, once per session. A run caught
+    up late (after downtime) skips sessions that have already begun."""
+    from eic.core.timeutil import utc_now
+
     tomorrow = now.astimezone(ALMATY).date() + timedelta(days=1)
     start = datetime.combine(tomorrow, time(0), tzinfo=ALMATY)
     sessions = db.session.scalars(select(TherapySession).where(
-        TherapySession.is_active.is_(True), TherapySession.starts_at >= start,
+        TherapySession.is_active.is_(True), TherapySession.starts_at >= max(start, utc_now()),
         TherapySession.starts_at < start + timedelta(days=1))).all()
     made = 0
     for session in sessions:
