@@ -170,13 +170,19 @@ def test_family_reminders_the_day_before_in_their_language(team):
 def test_rollout_reminders_and_the_weekly_workbook(team, app):
     from tests.factories.rollout import AllocationLineFactory
 
+    from tests.factories.rollout import EnrolmentFactory, VisitActionFactory
+
     foundation, ministry = user_for_role(Role.FOUNDATION), user_for_role(Role.MINISTRY)
     AllocationLineFactory(stage="ordered", expected_delivery_on=date(2027, 4, 1))
+    EnrolmentFactory(status="completed", completed_on=date(2025, 4, 1), expires_on=date(2027, 6, 1))
+    VisitActionFactory(due_on=date(2027, 4, 1))
     scheduler.run_job(job("rollout.reminders"), at(date(2027, 4, 1), 9))
-    assert got(foundation) == []
+    assert got(foundation) == []  # due today is not overdue; the refresher is 61 days away
     scheduler.run_job(job("rollout.reminders"), at(date(2027, 4, 2), 9))
     scheduler.run_job(job("rollout.reminders"), at(date(2027, 4, 3), 9))
+    scheduler.run_job(job("rollout.reminders"), at(date(2027, 4, 3), 9), manual=True)
     assert len(got(foundation, "delivery_overdue")) == 1 and got(team["coordinator"]) == []
+    assert len(got(foundation, "refresher_due")) == 1 and len(got(foundation, "action_overdue")) == 1
     run = scheduler.run_job(job("coverage.weekly_workbook"), at(date(2026, 11, 16), 3))
     assert run.status == "succeeded" and run.result == "coverage-2026-W47.xlsx"
     from eic.coverage.tasks import reports_dir
