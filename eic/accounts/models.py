@@ -34,6 +34,9 @@ class User(UserMixin, db.Model):
     is_active_account: Mapped[bool] = mapped_column("is_active", default=True)
     # Part of get_id(): rotating it ends every copy of the session cookie (PITFALLS 7).
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # Failed log-ins in a row; at the limit the account refuses log-ins until ``locked_until``.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[object | None] = mapped_column(UTCDateTime)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
 
     center = relationship("Center", lazy="joined")

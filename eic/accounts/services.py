@@ -73,9 +73,27 @@ def create_user(*, email, full_name, role, password, center=None, polyclinic=Non
     return user
 
 
+MAX_FAILED_LOGINS = 5
+LOCK_MINUTES = 15
+
+
+class AccountLocked(Exception):
+    def __init__(self, until):
+        super().__init__(str(until))
+        self.until = until
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, or None. Rehashes outdated hashes."""
+    """The active user with this e-mail and password, or None. Rehashes outdated hashes.
+
+    After ``MAX_FAILED_LOGINS`` wrong passwords in a row the account refuses log-ins for ``LOCK_MINUTES``
+    (``AccountLocked``), whatever password is given; the caller commits the count."""
+    from datetime import timedelta
+
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    now = utc_now()
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        raise AccountLocked(user.locked_until)
     if user is None:
         try:
             _hasher.verify(_DUMMY_HASH, password or "")
@@ -85,9 +103,13 @@ def authenticate(email: str, password: str) -> User | None:
     try:
         _hasher.verify(user.password_hash, password or "")
     except (VerificationError, InvalidHashError):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.failed_logins, user.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
         return None
     if not user.is_active:
         return None
+    user.failed_logins, user.locked_until = 0, None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user

@@ -1,5 +1,6 @@
 """Login, logout, password change, and user administration."""
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -43,10 +44,16 @@ def login():
         return redirect(url_for("core.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.AccountLocked as exc:
+            user = False
+            flash(_("Too many wrong passwords: this account can log in again after %(time)s.",
+                    time=format_time(exc.until, "short")), "error")
         if user is None:
+            db.session.commit()  # the count of failed attempts
             flash(_("Wrong e-mail or password."), "error")
-        else:
+        elif user:
             lang = session.get("lang")
             session.clear()
             login_user(user)

@@ -155,3 +155,32 @@ def test_language_chosen_on_the_login_page_wins(client, session):
     login(client, user.email)
     db.session.refresh(user)
     assert user.locale == "ru"
+
+
+def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(client, session):
+    from datetime import timedelta
+
+    from eic.core.timeutil import utc_now
+
+    user = UserFactory()
+    for _ in range(4):
+        assert login(client, user.email, "wrong-password").status_code == 200
+    assert db.session.get(type(user), user.id).failed_logins == 4
+    login(client, user.email, "wrong-password")
+    locked = db.session.get(type(user), user.id)
+    assert locked.locked_until > utc_now() + timedelta(minutes=14)
+    page = client.post("/login", data={"email": user.email, "password": PASSWORD},
+                       headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert "Слишком много неверных паролей" in page  # even the right password is refused while locked
+    locked.locked_until = utc_now() - timedelta(seconds=1)
+    db.session.commit()
+    assert login(client, user.email).status_code == 302
+    assert db.session.get(type(user), user.id).failed_logins == 0
+
+
+def test_a_right_password_resets_the_count(client, session):
+    user = UserFactory()
+    for _ in range(3):
+        login(client, user.email, "wrong-password")
+    assert login(client, user.email).status_code == 302
+    assert db.session.get(type(user), user.id).failed_logins == 0
