@@ -47,6 +47,10 @@ class Config:
     EIC_MAIL_FROM = os.environ.get("EIC_MAIL_FROM", "eic@localhost")
     # The scheduler (flask scheduler run): how often a waiting process tries to become the runner, in seconds.
     EIC_SCHEDULER_POLL_SECONDS = int(os.environ.get("EIC_SCHEDULER_POLL_SECONDS", "10"))
+    # Log-in attempts per client address (Flask-Limiter): memory:// counts per process; redis://... shares them.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    EIC_LOGIN_LIMIT = os.environ.get("EIC_LOGIN_LIMIT", "10 per minute; 60 per hour")
     # With SQLite: the lock file that makes one scheduler per host (default: instance/scheduler.lock).
     EIC_SCHEDULER_LOCK_FILE = os.environ.get("EIC_SCHEDULER_LOCK_FILE", "")
     # Where the weekly coverage workbooks are kept (default: instance/reports).
@@ -61,6 +65,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = os.environ.get("SECRET_KEY", "testing-secret")
     WTF_CSRF_ENABLED = False
+    EIC_LOGIN_LIMIT = "100000 per minute"  # the tests log in hundreds of times; one test sets the real limit
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
 
 

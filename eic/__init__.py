@@ -7,7 +7,7 @@ from flask import Flask
 
 from config import CONFIGS, DEFAULT_SECRET
 
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # Order matters only for readability: each domain's init_app registers its blueprints, CLI and models.
 DOMAINS = ("core", "accounts", "centers", "notifications", "referrals", "intake", "therapy", "capacity", "coverage",
@@ -31,6 +31,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
                      render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     from .core.i18n import select_locale, select_timezone
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

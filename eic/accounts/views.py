@@ -1,5 +1,5 @@
 """Login, logout, password change, and user administration."""
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -10,7 +10,7 @@ from eic.core.errors import ValidationFailed
 from eic.core.pagination import paginate
 from eic.core.roles import Role
 from eic.core.timeutil import utc_now
-from eic.extensions import db, login_manager
+from eic.extensions import db, limiter, login_manager
 
 from . import services
 from .forms import LoginForm, PasswordForm, UserForm
@@ -38,7 +38,9 @@ def _safe_next(target):
     return target if target and target.startswith("/") and not target.startswith("//") else None
 
 
+# Per client address (EIC_LOGIN_LIMIT), beside the per-account lockout: guessing across accounts is slowed too.
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["EIC_LOGIN_LIMIT"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))

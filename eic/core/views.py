@@ -118,6 +118,7 @@ def register_error_handlers(app):
             403: _("You do not have permission to see this page."),
             404: _("Page not found."),
             405: _("This method is not allowed here."),
+            429: _("Too many attempts from your address: wait a minute and try again."),
             413: _("The file or form is too large: at most %(mb)s MB can be sent.",
                    mb=(app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)),
         }

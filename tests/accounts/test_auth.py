@@ -184,3 +184,21 @@ def test_a_right_password_resets_the_count(client, session):
         login(client, user.email, "wrong-password")
     assert login(client, user.email).status_code == 302
     assert db.session.get(type(user), user.id).failed_logins == 0
+
+
+def test_log_in_attempts_are_limited_per_address(client, session, app):
+    from eic.extensions import limiter
+
+    app.config["EIC_LOGIN_LIMIT"], before = "10 per minute", app.config["EIC_LOGIN_LIMIT"]
+    limiter.reset()
+    try:
+        statuses = [client.post("/login", data={"email": f"nobody{n}@example.kz", "password": "x"},
+                                headers={"Accept-Language": "ru"}).status_code for n in range(11)]
+        page = client.post("/login", data={"email": "a@b.kz", "password": "x"},
+                           headers={"Accept-Language": "ru"}).get_data(as_text=True)
+        assert statuses[:10] == [200] * 10 and statuses[10] == 429
+        assert "Слишком много попыток с вашего адреса" in page
+        assert client.get("/login").status_code == 200  # reading the page is not limited
+    finally:
+        limiter.reset()
+        app.config["EIC_LOGIN_LIMIT"] = before
