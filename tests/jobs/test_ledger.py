@@ -100,3 +100,24 @@ def test_the_admin_page_lists_runs_and_runs_a_job_now(client, login_as):
     assert response.status_code == 302
     assert runs("capacity.snapshot")[-1].manual
     assert client.post("/admin/jobs/nonsense/run").status_code == 404
+
+
+def test_the_ledger_and_outbox_are_pruned(ctx):
+    from datetime import timedelta
+
+    from eic.notifications.models import OutboxMessage
+    from tests.factories.jobs import JobRunFactory
+    from tests.factories.notifications import OutboxMessageFactory
+
+    JobRunFactory(job_id="notifications.deliver_outbox", period="old-minute", started_at=NOW - timedelta(days=15))
+    JobRunFactory(job_id="notifications.deliver_outbox", period="new-minute", started_at=NOW - timedelta(days=13))
+    JobRunFactory(job_id="capacity.snapshot", period="last-month", started_at=NOW - timedelta(days=30))
+    JobRunFactory(job_id="capacity.snapshot", period="two-years", started_at=NOW - timedelta(days=800))
+    OutboxMessageFactory(status="kept", created_at=NOW - timedelta(days=200))
+    OutboxMessageFactory(status="failed", created_at=NOW - timedelta(days=200))
+    OutboxMessageFactory(status="kept", created_at=NOW - timedelta(days=10))
+    run = scheduler.run_job(scheduler.job_by_id("jobs.prune"), NOW)
+    assert run.result == "ledger 2, outbox 1"
+    assert {r.period for r in db.session.scalars(select(JobRun))} >= {"new-minute", "last-month"}
+    assert not {"old-minute", "two-years"} & {r.period for r in db.session.scalars(select(JobRun))}
+    assert sorted(m.status for m in db.session.scalars(select(OutboxMessage))) == ["failed", "kept"]
