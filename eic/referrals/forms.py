@@ -87,3 +87,15 @@ class DecisionForm(FlaskForm):
     def fill_choices(self, exclude_center_id=None):
         self.center_code.choices = [("", "—")] + [(c.code, localized(c, "city")) for c in center_queries.centers()
                                                   if c.id != exclude_center_id]
+
+
+IIN_REASON_LABELS = {"correction": _l("Correction of a typing error"), "adoption": _l("Adoption (a new IIN)"),
+                     "other": _l("Other")}
+
+
+class IinChangeForm(FlaskForm):
+    new_iin = StringField(_l("New IIN"))
+    reason_code = SelectField(_l("Why"), choices=list(IIN_REASON_LABELS.items()), validate_choice=False)
+    reason = TextAreaField(_l("Reason"))
+    confirm_mismatch = BooleanField(_l("I have checked: keep this IIN although the birth date or sex it encodes "
+                                       "differ from the record"))

@@ -172,3 +172,19 @@ def corrected_birth_on(child: Child) -> date | None:
     if child.gestational_age_weeks is None or child.gestational_age_weeks >= 37:
         return None
     return child.birth_on + timedelta(weeks=40 - child.gestational_age_weeks)
+
+
+class IinChange(db.Model):
+    """A child's IIN corrected or replaced (a typing error, an adoption): who, when, why, from what to what.
+    The child's referrals, sessions and plans stay with the child."""
+
+    __tablename__ = "iin_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    old_iin: Mapped[str] = mapped_column(String(12))
+    new_iin: Mapped[str] = mapped_column(String(12))
+    reason_code: Mapped[str] = mapped_column(String(20))  # correction, adoption, other
+    reason: Mapped[str] = mapped_column(Text, default="")
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)

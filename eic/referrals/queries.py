@@ -46,3 +46,11 @@ def history(referral: Referral):
 
 def open_referral_for_iin(iin: str) -> Referral | None:
     return db.session.scalar(select(Referral).join(Child).where(Child.iin == iin, Referral.is_open.is_(True)))
+
+
+def iin_history(child_id: int):
+    """The child's IIN changes, newest first."""
+    from .models import IinChange
+
+    return db.session.scalars(select(IinChange).where(IinChange.child_id == child_id)
+                              .order_by(IinChange.changed_at.desc(), IinChange.id.desc())).all()

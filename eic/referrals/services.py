@@ -14,7 +14,7 @@ from eic.extensions import db
 from eic.notifications.services import notify
 
 from . import permissions
-from .models import Caregiver, Child, Referral, ReferralDiagnosis, ReferralRiskFactor, StatusChange
+from .models import Caregiver, Child, IinChange, Referral, ReferralDiagnosis, ReferralRiskFactor, StatusChange
 from .status import NOTIFY_REFERRER, REASON_REQUIRED, STATUS_LABELS, DeclineReason, Status, allowed
 from .validation import (LANGUAGES, RELATIONS, SEXES, Errors, age_error, icd10_error, iin_encoded,
                          iin_error, normalise_icd10, normalise_iin, normalise_phone, parse_date, parse_int,
@@ -340,3 +340,48 @@ def mark_step(referral: Referral, *, step: str, on: date) -> None:
     current = getattr(referral, column)
     if current is None or on < current:
         setattr(referral, column, on)
+
+
+IIN_CHANGE_REASONS = ("correction", "adoption", "other")
+
+
+def change_iin(referral: Referral, *, new_iin: str, reason_code: str, reason: str = "", actor,
+               confirm_mismatch: bool = False) -> IinChange:
+    """Correct or replace the child's IIN, by the coordinator of the center that holds the referral.
+
+    The new IIN must pass the checksum and belong to no other child; a birth date or sex that the IIN encodes
+    differently from the record is a warning to confirm (PITFALLS 18), never a refusal. The old and new numbers
+    are kept with who, when and why."""
+    from .validation import iin_error, normalise_iin
+
+    if not permissions.can_coordinate(actor, referral):
+        raise Forbidden()
+    child = referral.child
+    iin = normalise_iin(new_iin)
+    errors = {}
+    if (message := iin_error(iin)) is not None:
+        errors["new_iin"] = [message]
+    elif iin == child.iin:
+        errors["new_iin"] = [_l("This is already the child's IIN.")]
+    elif db.session.scalar(select(Child.id).where(Child.iin == iin)) is not None:
+        errors["new_iin"] = [_l("Another child has this IIN: check the number.")]
+    if reason_code not in IIN_CHANGE_REASONS:
+        errors["reason_code"] = [_l("Choose why the IIN changes.")]
+    if reason_code == "other" and not (reason or "").strip():
+        errors["reason"] = [_l("Give the reason.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    warnings = [w["message"] for w in iin_warnings(iin, child.birth_on, child.sex)]
+    if warnings and not confirm_mismatch:
+        raise ValidationFailed(fields={"new_iin": warnings + [_l("Tick the confirmation to keep this IIN.")]})
+    change = IinChange(child_id=child.id, old_iin=child.iin, new_iin=iin, reason_code=reason_code,
+                       reason=(reason or "").strip()[:2000], changed_by_id=actor.id)
+    try:
+        with db.session.begin_nested():  # the unique index decides a race for the same number
+            child.iin = iin
+            child.refresh_search_name()
+            db.session.add(change)
+            db.session.flush()
+    except IntegrityError:
+        raise ValidationFailed(fields={"new_iin": [_l("Another child has this IIN: check the number.")]}) from None
+    return change

@@ -13,7 +13,7 @@ from eic.core.timeutil import almaty_today
 from eic.extensions import db
 
 from . import permissions, queries, services
-from .forms import FIELD_MAP, RELATION_LABELS, ReferralForm, WithdrawForm
+from .forms import FIELD_MAP, IIN_REASON_LABELS, RELATION_LABELS, IinChangeForm, ReferralForm, WithdrawForm
 from .status import STATUS_LABELS, Status
 from .timeline import ages, timeline
 
@@ -80,13 +80,43 @@ def index():
 @role_required(*CHILD_DATA_ROLES)
 def detail(referral_id):
     referral = queries.visible_referral(current_user, referral_id) or abort(404)
+    return _detail_page(referral)
+
+
+def _detail_page(referral, iin_form=None):
     today = almaty_today()
     return render_template("referrals/detail.html", referral=referral, steps=timeline(referral),
                            ages=ages(referral.child, today), history=queries.history(referral),
                            relation_labels=RELATION_LABELS, withdraw_form=WithdrawForm(),
                            can_withdraw=permissions.can_transition(current_user, referral, Status.WITHDRAWN)
                            and referral.status in (Status.SUBMITTED, Status.ACCEPTED, Status.WAITLISTED),
-                           can_coordinate=permissions.can_coordinate(current_user, referral))
+                           can_coordinate=permissions.can_coordinate(current_user, referral),
+                           iin_form=iin_form or IinChangeForm(), iin_reasons=IIN_REASON_LABELS,
+                           iin_history=queries.iin_history(referral.child_id))
+
+
+@bp.route("/referrals/<int:referral_id>/iin", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def change_iin(referral_id):
+    """Correct or replace the child's IIN (the coordinator of the referral's center), with its history."""
+    referral = queries.visible_referral(current_user, referral_id) or abort(404)
+    form = IinChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_iin(referral, new_iin=form.new_iin.data, reason_code=form.reason_code.data,
+                                reason=form.reason.data, confirm_mismatch=form.confirm_mismatch.data,
+                                actor=current_user)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc.fields)
+            return _detail_page(referral, iin_form=form), 422
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            db.session.commit()
+            flash(_("The IIN was changed; the old number is kept in the history."), "success")
+    return redirect(url_for("referrals.detail", referral_id=referral.id))
 
 
 @bp.route("/referrals/<int:referral_id>/withdraw", methods=["POST"])

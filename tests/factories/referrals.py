@@ -6,11 +6,11 @@ import factory
 from eic.core.timeutil import almaty_today
 from eic.demo.data import demo_iin
 from eic.referrals.validation import iin_check_digit
-from eic.referrals.models import (Caregiver, Child, Referral, ReferralDiagnosis, ReferralRiskFactor,
+from eic.referrals.models import (Caregiver, Child, IinChange, Referral, ReferralDiagnosis, ReferralRiskFactor,
                                   StatusChange)
 from eic.referrals.status import Status
 
-from .accounts import PediatricianFactory
+from .accounts import CoordinatorFactory, PediatricianFactory
 from .base import Factory
 from .centers import CenterFactory, RiskFactorFactory
 
@@ -123,3 +123,14 @@ def payload(center_code="aktobe", **overrides) -> dict:
             target = target[part]
         target[last] = value
     return data
+
+
+class IinChangeFactory(Factory):
+    class Meta:
+        model = IinChange
+
+    child_id = factory.LazyFunction(lambda: ChildFactory().id)
+    old_iin = "000000000000"
+    new_iin = "000000000001"
+    reason_code = "correction"
+    changed_by_id = factory.LazyFunction(lambda: CoordinatorFactory().id)
