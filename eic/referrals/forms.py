@@ -95,7 +95,7 @@ IIN_REASON_LABELS = {"correction": _l("Correction of a typing error"), "adoption
 
 class IinChangeForm(FlaskForm):
     new_iin = StringField(_l("New IIN"))
-    reason_code = SelectField(_l("Why"), choices=list(IIN_REASON_LABELS.items()), validate_choice=False)
+    reason_code = SelectField(_l("Kind of change"), choices=list(IIN_REASON_LABELS.items()), validate_choice=False)
     reason = TextAreaField(_l("Reason"))
     confirm_mismatch = BooleanField(_l("I have checked: keep this IIN although the birth date or sex it encodes "
                                        "differ from the record"))
