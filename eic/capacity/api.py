@@ -11,6 +11,8 @@ from eic.core.timeutil import almaty_today
 from eic.extensions import csrf, db
 from eic.referrals.validation import parse_int
 
+from . import figures
+
 bp = Blueprint("capacity_api", __name__, url_prefix=API_PREFIX)
 csrf.exempt(bp)
 
@@ -56,8 +58,6 @@ def center_capacity(code):
         403: {$ref: '#/components/responses/Error403'}
         404: {$ref: '#/components/responses/Error404'}
     """
-    from .views import report
-
     center = center_queries.center_by_code(code)
     if center is None:
         return api_error(404, _("There is no such center."))
@@ -68,7 +68,7 @@ def center_capacity(code):
     year = parse_int(request.args.get("year") or "") or today.year
     if not 2020 <= year <= today.year + 1:
         return api_error(404, _("There are no figures for this year."))
-    data = report(center, year, today)
+    data = figures.center_report(center, year, today)
     cap = data["capacity"]
     body = {
         "center": center.code, "year": year, "as_of": today.isoformat(),

@@ -248,3 +248,24 @@ def waitlist_figures(center_id: int, *, today: date) -> dict:
                                       .group_by(WaitlistEntry.reason)).all()) if rows else {}
     return {"count": len(rows), "median": statistics.median(waits) if waits else None,
             "longest": max(waits) if waits else None, "by_reason": reasons}
+
+
+def center_report(center, year: int, today: date) -> dict:
+    """Everything on a center's capacity page, for the page, the workbook and the API alike."""
+    from eic.intake import queries as intake_queries
+
+    from . import hours
+
+    first, last = date(year, 1, 1), min(date(year, 12, 31), today)
+    staff = intake_queries.specialists(center.id)
+    rooms = sorted(center.rooms, key=lambda r: r.name)
+    week, month = hours.this_week(today), hours.this_month(today)
+    return {"center": center, "year": year, "today": today,
+            "capacity": capacity(center, year=year, today=today),
+            "cumulative": cumulative_served(center.id, year, today),
+            "waitlist": waitlist_figures(center.id, today=today),
+            "timeliness": timeliness(center.id, first=first, last=last),
+            "staff": staff, "caseloads": intake_queries.active_caseloads(center.id),
+            "week": week, "month": month,
+            "hours_week": hours.loads(center.id, staff, rooms, first=week[0], last=week[1]),
+            "hours_month": hours.loads(center.id, staff, rooms, first=month[0], last=month[1])}

@@ -4,21 +4,17 @@ from datetime import date
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
 
-from eic.accounts.models import User
 from eic.centers import queries as center_queries
-from eic.centers.models import Room
 from eic.core.auth import role_required
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.extensions import db
 from eic.intake import queries as intake_queries
-from eic.referrals.models import Child, Referral
-from eic.therapy.models import TherapySession
+from eic.referrals.models import Referral
 from eic.referrals.validation import parse_int
 
-from . import figures, hours
+from . import figures
 
 bp = Blueprint("capacity", __name__, template_folder="templates", url_prefix="/capacity")
 
@@ -33,23 +29,6 @@ def _center_and_year():
     else:
         center = current_user.center
     return center, year, today
-
-
-def report(center, year: int, today: date) -> dict:
-    """Everything on a center's capacity page, for the page, the workbook and the API alike."""
-    first, last = date(year, 1, 1), min(date(year, 12, 31), today)
-    staff = intake_queries.specialists(center.id)
-    rooms = sorted(center.rooms, key=lambda r: r.name)
-    week, month = hours.this_week(today), hours.this_month(today)
-    return {"center": center, "year": year, "today": today,
-            "capacity": figures.capacity(center, year=year, today=today),
-            "cumulative": figures.cumulative_served(center.id, year, today),
-            "waitlist": figures.waitlist_figures(center.id, today=today),
-            "timeliness": figures.timeliness(center.id, first=first, last=last),
-            "staff": staff, "caseloads": intake_queries.active_caseloads(center.id),
-            "week": week, "month": month,
-            "hours_week": hours.loads(center.id, staff, rooms, first=week[0], last=week[1]),
-            "hours_month": hours.loads(center.id, staff, rooms, first=month[0], last=month[1])}
 
 
 def _charts(data: dict) -> dict:
@@ -74,7 +53,7 @@ def _charts(data: dict) -> dict:
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def index():
     center, year, today = _center_and_year()
-    data = report(center, year, today)
+    data = figures.center_report(center, year, today)
     return render_template("capacity/index.html", **data, charts=_charts(data),
                            timeliness_labels=figures.TIMELINESS_LABELS, targets=figures.timeliness_targets(),
                            centers=center_queries.centers() if current_user.role is Role.ADMIN else [])
@@ -90,7 +69,7 @@ def report_export():
     from eic.core.xlsx import xlsx_response
 
     center, year, today = _center_and_year()
-    data = report(center, year, today)
+    data = figures.center_report(center, year, today)
     cap, wait = data["capacity"], data["waitlist"]
     summary = [[_("Center"), localized(center, "city")], [_("Year"), year], [_("As of"), today],
                [_("Families served"), cap.served], [_("Annual target"), cap.target],
@@ -178,7 +157,7 @@ def sessions_export():
 
     from eic.core.xlsx import xlsx_response
     from eic.referrals.validation import parse_date
-    from eic.therapy.queries import sessions_between
+    from eic.therapy.queries import session_log
 
     today = almaty_today()
     first = parse_date(request.args.get("from") or "") or date(today.year, 1, 1)
@@ -186,16 +165,7 @@ def sessions_export():
     if last < first:
         abort(404)
     mine = {"specialist_id": current_user.id} if current_user.role is Role.SPECIALIST else {}
-    # Columns, not objects, in one query with the specialist, room and child joined (no query per row), read
-    # 2,000 rows at a time from a server-side cursor.
-    sessions = sessions_between(center_id=current_user.center_id, first=first, last=last, include_cancelled=True,
-                                **mine).subquery()
-    s = aliased(TherapySession, sessions)
-    stmt = (select(s.id, s.starts_at, s.ends_at, User.full_name, Child.last_name, Child.first_name,
-                   Child.patronymic, s.setting, Room.name, s.address, s.is_active, s.attendance, s.absence_reason)
-            .join(User, User.id == s.specialist_id).outerjoin(Room, Room.id == s.room_id)
-            .outerjoin(Child, Child.id == s.child_id).order_by(s.starts_at, s.id)
-            .execution_options(yield_per=2000))
+    stmt = session_log(center_id=current_user.center_id, first=first, last=last, **mine)
     headers = [_("Session"), _("Starts"), _("Minutes"), _("Specialist"), _("Child"), _("Setting"), _("Room"),
                _("Status"), _("Attendance"), _("Reason")]
     booked, cancelled = _("Booked"), _("Cancelled")

@@ -68,8 +68,9 @@ def equipment():
         403: {$ref: '#/components/responses/Error403'}
     """
     from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
 
-    stmt = select(AllocationLine).order_by(AllocationLine.id)
+    stmt = select(AllocationLine).options(selectinload(AllocationLine.steps)).order_by(AllocationLine.id)
     if _scope() is not None:
         stmt = stmt.where(AllocationLine.center_id == _scope())
     year = parse_int(request.args.get("year") or "")

@@ -171,18 +171,18 @@ def import_roster(rows, *, actor) -> int:
         certificate = str(cells["certificate_number"] or "").strip()
         if certificate and completed_on is None:
             errors["completed_on"] = [_l("A certificate needs the completion date.")]
+        person = {"center": center, "full_name": str(cells["full_name"] or ""), "discipline": discipline,
+                  "email": str(cells["email"] or ""), "actor": actor}
         try:
-            trainee = services.find_or_add_trainee(center=center, full_name=str(cells["full_name"] or ""),
-                                                   discipline=discipline, email=str(cells["email"] or ""),
-                                                   actor=actor)
+            if errors:  # the staff member's own checks too, so that all of the row's messages come at once
+                services.find_or_add_trainee(**person)
+            else:
+                enrolment = services.enrol_staff_member(cohort=cohort, **person)
         except ValidationFailed as exc:
             for name, messages in exc.fields.items():
-                if name not in errors:
-                    errors[name] = messages
-            trainee = None
+                errors.setdefault(name, messages)
         if errors:
             raise ValidationFailed(fields=errors)
-        enrolment = services.enrol(cohort=cohort, trainee=trainee, actor=actor)
         if completed_on:
             services.complete(enrolment, completed_on=completed_on, certificate_number=certificate, actor=actor)
 

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from eic.core.auth import role_required
 from eic.core.forms import SpreadsheetForm
@@ -89,7 +90,8 @@ def import_template(kind):
 @bp.route("/equipment.xlsx")
 @role_required(Role.FOUNDATION, Role.COORDINATOR)
 def equipment_export():
-    stmt = select(AllocationLine).order_by(AllocationLine.programme_year, AllocationLine.center_id, AllocationLine.id)
+    stmt = (select(AllocationLine).options(selectinload(AllocationLine.steps), selectinload(AllocationLine.issues))
+            .order_by(AllocationLine.programme_year, AllocationLine.center_id, AllocationLine.id))
     if own_center_id() is not None:
         stmt = stmt.where(AllocationLine.center_id == own_center_id())
     headers = [_("Line"), _("Center"), _("Item code"), _("Item"), _("Category"), _("Programme year"), _("Quantity"),
@@ -97,7 +99,7 @@ def equipment_export():
                _("Steps"), _("Open issues")]
 
     def rows():
-        for line in db.session.scalars(stmt.execution_options(yield_per=1000)):
+        for line in db.session.scalars(stmt):
             steps = "; ".join(f"{STAGE_LABELS[s.stage]} {s.on:%Y-%m-%d} {s.document}".strip() for s in line.steps)
             yield [line.id, localized(line.center, "city"), line.item.code, localized(line.item, "name"),
                    str(CATEGORY_LABELS.get(line.item.category, "")), line.programme_year, line.quantity,
@@ -134,7 +136,7 @@ def budget_export():
 def training_export():
     stmt = (select(Enrolment).join(Trainee, Trainee.id == Enrolment.trainee_id)
             .join(Cohort, Cohort.id == Enrolment.cohort_id).join(Course, Course.id == Cohort.course_id)
-            .order_by(Trainee.center_id, Trainee.full_name, Cohort.starts_on))
+            .options(selectinload(Enrolment.days)).order_by(Trainee.center_id, Trainee.full_name, Cohort.starts_on))
     if own_center_id() is not None:
         stmt = stmt.where(Trainee.center_id == own_center_id())
     headers = [_("Center"), _("Full name"), _("Discipline"), _("Course code"), _("Course"), _("Cohort"), _("Status"),

@@ -296,6 +296,14 @@ def enrol(*, cohort, trainee, actor) -> Enrolment:
     return enrolment
 
 
+def enrol_staff_member(*, cohort, center, full_name, discipline, email="", actor) -> Enrolment:
+    """Enrol a center's staff member in a cohort, recording them first if they are new (the form and the roster
+    import both come here)."""
+    trainee = find_or_add_trainee(center=center, full_name=full_name, discipline=discipline, email=email,
+                                  actor=actor)
+    return enrol(cohort=cohort, trainee=trainee, actor=actor)
+
+
 def record_day(enrolment, *, on, present, actor, today=None):
     require_foundation(actor)
     errors = {}

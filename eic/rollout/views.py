@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from eic.centers import queries as center_queries
 from eic.centers.models import Center, Discipline
@@ -256,13 +257,10 @@ def cohort(cohort_id):
             abort(404)
     ok = False
     if what == "enrol" and enrol.validate_on_submit():
-        def add():
-            trainee = services.find_or_add_trainee(
-                center=db.session.get(Center, enrol.center.data), full_name=enrol.full_name.data,
-                discipline=db.session.get(Discipline, enrol.discipline.data), email=enrol.email.data,
-                actor=current_user)
-            services.enrol(cohort=cohort, trainee=trainee, actor=current_user)
-        ok = _save(enrol, add, _("Enrolled."))
+        ok = _save(enrol, lambda: services.enrol_staff_member(
+            cohort=cohort, center=db.session.get(Center, enrol.center.data), full_name=enrol.full_name.data,
+            discipline=db.session.get(Discipline, enrol.discipline.data), email=enrol.email.data,
+            actor=current_user), _("Enrolled."))
     elif what == "day" and day.validate_on_submit():
         ok = _save(day, lambda: services.record_day(enrolment, on=day.on.data, present=day.present.data,
                                                     actor=current_user), _("Attendance recorded."))
@@ -273,7 +271,7 @@ def cohort(cohort_id):
     if ok:
         return redirect(url_for("rollout.cohort", cohort_id=cohort.id))
     enrolments = db.session.scalars(select(Enrolment).where(Enrolment.cohort_id == cohort.id)
-                                    .order_by(Enrolment.id)).all()
+                                    .options(selectinload(Enrolment.days)).order_by(Enrolment.id)).all()
     return render_template("rollout/cohort.html", cohort=cohort, enrolments=enrolments, enrol=enrol, day=day,
                            done=done)
 
@@ -292,7 +290,8 @@ def visits():
             actions=form.filled_actions(), actor=current_user), _("Visit recorded.")):
         return redirect(url_for("rollout.visits"))
     return render_template("rollout/visits.html", form=form, checklist=CHECKLIST_ITEMS, score_choices=SCORE_CHOICES,
-                           visits=db.session.scalars(select(Visit).order_by(Visit.visited_on.desc())).all(),
+                           visits=db.session.scalars(select(Visit).options(selectinload(Visit.actions))
+                                                     .order_by(Visit.visited_on.desc())).all(),
                            overdue=figures.overdue_actions(today), finish=DateOnlyForm(prefix="finish"), today=today)
 
 

@@ -120,3 +120,30 @@ def test_api_scopes_and_shapes(api, session):
     training = api.get("/api/v1/rollout/training").json
     assert training["trained"] == 1 and training["target"] == 299 and "aktobe" in training["by_center"]
     assert api.get("/api/v1/rollout/equipment").status_code == 403
+
+
+def test_the_registers_do_not_query_per_row(client, login_as, engine):
+    from sqlalchemy import event
+
+    login_as(Role.FOUNDATION)
+
+    def statements(url):
+        seen = []
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    def add(n):
+        for _ in range(n):
+            AllocationLineFactory(center_id=center("aktobe").id, stage="delivered")
+            EnrolmentFactory(trainee=TraineeFactory(center_id=center("aktobe").id), cohort=CohortFactory())
+
+    add(2)
+    few = {url: statements(url) for url in ("/rollout/equipment.xlsx", "/rollout/training.xlsx")}
+    add(8)
+    many = {url: statements(url) for url in few}
+    assert many == few
