@@ -39,16 +39,24 @@ def apply_errors(form, fields: dict, field_map: dict | None = None) -> list[str]
     return leftovers
 
 
-def run_and_commit(action, success_message) -> bool:
-    """Run a service call for a page: commit and flash success, or roll back and flash every message of the
-    DomainError it raised. Returns whether it succeeded."""
+def run_and_commit(action, success_message, *, form=None, field_map=None) -> bool:
+    """Run a service call for a page: commit and flash success, or roll back and report every message of the
+    DomainError it raised; with a ``form``, field messages go on its fields and only the rest is flashed.
+    Returns whether it succeeded."""
     from flask import flash
 
-    from eic.core.errors import DomainError
+    from eic.core.errors import DomainError, ValidationFailed
     from eic.extensions import db
 
     try:
         action()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        if form is None:
+            flash(" ".join([str(exc.message)] + [str(m) for v in exc.fields.values() for m in v]), "error")
+        elif leftovers := apply_errors(form, exc.fields, field_map):
+            flash(" ".join(leftovers), "error")
+        return False
     except DomainError as exc:
         db.session.rollback()
         flash(" ".join([str(exc.message)] + [str(m) for v in exc.fields.values() for m in v]), "error")

@@ -9,8 +9,7 @@ from sqlalchemy.orm import selectinload
 from eic.centers import queries as center_queries
 from eic.centers.models import Center, Discipline
 from eic.core.auth import role_required
-from eic.core.errors import DomainError, ValidationFailed
-from eic.core.forms import SpreadsheetForm, apply_errors
+from eic.core.forms import SpreadsheetForm, run_and_commit
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.extensions import db
@@ -31,23 +30,8 @@ def own_center_id():
     return current_user.center_id if current_user.role is Role.COORDINATOR else None
 
 
-def _save(form, action, message, *, field_map=None) -> bool:
-    """Run a service for a form: commit and flash, or put its messages on the form's fields."""
-    try:
-        action()
-    except ValidationFailed as exc:
-        db.session.rollback()
-        leftovers = apply_errors(form, exc.fields, field_map)
-        if leftovers:
-            flash(" ".join(leftovers), "error")
-        return False
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-        return False
-    db.session.commit()
-    flash(message, "success")
-    return True
+def _save(form, action, message) -> bool:
+    return run_and_commit(action, message, form=form)
 
 
 # --- readiness -----------------------------------------------------------------------------------------------------
