@@ -1,7 +1,7 @@
 """The nightly summary of families served."""
 from flask_babel import lazy_gettext as _l
 
-from eic.scheduler import Job
+from eic.jobs.scheduler import Job
 
 
 def snapshot(now) -> str:

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from eic.core.roles import Role
 from eic.core.timeutil import ALMATY
 from eic.notifications.services import notify_each, users_with_role
-from eic.scheduler import Job, weekly
+from eic.jobs.scheduler import Job, weekly
 
 
 def reports_dir() -> Path:

@@ -12,7 +12,7 @@ from eic.extensions import db
 from eic.notifications.services import case_recipients, notify_each
 from eic.referrals.models import Referral
 from eic.referrals.status import Status
-from eic.scheduler import Job
+from eic.jobs.scheduler import Job
 
 PLAN_WARNINGS = (30, 40)
 AGE_LIMIT_NOTICE_DAYS = 30

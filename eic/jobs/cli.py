@@ -12,7 +12,7 @@ scheduler_cli = AppGroup("scheduler", help="Scheduled jobs.")
 @click.option("--stop-after", type=float, default=None, help="Stop after so many seconds (tests).")
 def run(stop_after):
     """Run the schedule in this process (waits while another scheduler holds the lock)."""
-    from eic import scheduler
+    from eic.jobs import scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     scheduler.serve(current_app._get_current_object(), stop_after=stop_after)
@@ -21,7 +21,7 @@ def run(stop_after):
 @scheduler_cli.command("list")
 def list_jobs():
     """The jobs and their schedules (Asia/Almaty)."""
-    from eic import scheduler
+    from eic.jobs import scheduler
 
     for job in scheduler.collect_jobs():
         click.echo(f"{job.id:<32} {job.cron}")
@@ -31,7 +31,7 @@ def list_jobs():
 @click.argument("job_id")
 def run_job(job_id):
     """Run one job now, as the admin page's button does."""
-    from eic import scheduler
+    from eic.jobs import scheduler
 
     job = scheduler.job_by_id(job_id)
     if job is None:

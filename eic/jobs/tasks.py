@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 
 from eic.extensions import db
-from eic.scheduler import Job
+from eic.jobs.scheduler import Job
 
 from .models import JobRun
 

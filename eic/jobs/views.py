@@ -25,7 +25,7 @@ def labels():
 @bp.route("/jobs")
 @role_required(Role.ADMIN)
 def index():
-    from eic import scheduler
+    from eic.jobs import scheduler
 
     jobs = scheduler.collect_jobs()
     last = {}
@@ -47,7 +47,7 @@ def index():
 @bp.route("/jobs/<job_id>/run", methods=["POST"])
 @role_required(Role.ADMIN)
 def run_now(job_id):
-    from eic import scheduler
+    from eic.jobs import scheduler
 
     job = scheduler.job_by_id(job_id)
     if job is None:

@@ -1,7 +1,7 @@
 """Delivering the outbox after the transactions that wrote it have committed."""
 from flask_babel import lazy_gettext as _l
 
-from eic.scheduler import Job, minutely
+from eic.jobs.scheduler import Job, minutely
 
 from .senders import deliver_pending
 

@@ -7,7 +7,7 @@ from eic.core.settings import declare, get_setting
 from eic.core.timeutil import ALMATY
 from eic.extensions import db
 from eic.notifications.services import case_recipients, notify_each, users_with_role
-from eic.scheduler import Job
+from eic.jobs.scheduler import Job
 
 from .models import Referral
 from .status import Status

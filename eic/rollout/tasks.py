@@ -8,7 +8,7 @@ from eic.core.roles import Role
 from eic.core.timeutil import ALMATY
 from eic.extensions import db
 from eic.notifications.services import notify_each, users_with_role
-from eic.scheduler import Job
+from eic.jobs.scheduler import Job
 
 from . import figures
 from .models import Enrolment

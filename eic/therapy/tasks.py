@@ -9,7 +9,7 @@ from eic.extensions import db
 from eic.notifications.services import case_recipients, notify_each, queue_family_message
 from eic.referrals.models import Referral
 from eic.referrals.status import Status
-from eic.scheduler import Job
+from eic.jobs.scheduler import Job
 
 from .models import Plan, RosterEntry, TherapySession
 

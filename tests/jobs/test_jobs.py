@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from eic import scheduler
+from eic.jobs import scheduler
 from eic.core.roles import Role
 from eic.core.timeutil import ALMATY
 from eic.extensions import db

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from eic import scheduler
+from eic.jobs import scheduler
 from eic.extensions import db
 from eic.jobs.models import JobRun
 
@@ -74,6 +74,46 @@ def test_catch_up_runs_the_latest_missed_firing_once(ctx, calls):
                            scheduler.weekly)
     (run,) = scheduler.catch_up(NOW, [weekly])  # Wednesday: Monday's firing was missed
     assert run.period == "2027-W10"
+
+
+def brute_force_last_fire(cron, now):
+    """The old walk over every firing of the window, as the reference answer."""
+    from datetime import timedelta
+
+    from apscheduler.triggers.cron import CronTrigger
+
+    trigger = CronTrigger(timezone=scheduler.ALMATY, **cron)
+    previous, moment = None, now - timedelta(days=scheduler.CATCH_UP_DAYS)
+    while True:
+        fire = trigger.get_next_fire_time(previous, moment)
+        if fire is None or fire > now:
+            return previous
+        previous, moment = fire, fire + timedelta(microseconds=1)
+
+
+@pytest.mark.parametrize("cron", [{"hour": 7, "minute": 10}, {"day_of_week": "mon", "hour": 3}, {"minute": "*"},
+                                  {"minute": "*/15"}, {"hour": 17, "day_of_week": "mon-fri"},
+                                  {"year": 2027, "month": 3, "day": 9, "hour": 23}, {"year": 2020, "hour": 1}])
+@pytest.mark.parametrize("now", [NOW, datetime(2027, 3, 10, 2, 10, tzinfo=timezone.utc),  # on a firing
+                                 datetime(2027, 3, 8, 21, 59, 59, 999999, tzinfo=timezone.utc)])
+def test_last_fire_time_agrees_with_walking_every_firing(cron, now):
+    job = scheduler.Job("t.last", lambda now: None, cron)
+    assert scheduler.last_fire_time(job, now) == brute_force_last_fire(cron, now)
+
+
+def test_last_fire_time_asks_the_trigger_a_bounded_number_of_times(monkeypatch):
+    """An every-second job has 691,200 firings in the window; the answer must not walk them (it took minutes of
+    start-up on a busy machine). Counting the trigger's answers keeps this test independent of speed."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    asked = []
+    original = CronTrigger.get_next_fire_time
+    monkeypatch.setattr(CronTrigger, "get_next_fire_time",
+                        lambda self, previous, now: asked.append(now) or original(self, previous, now))
+    job = scheduler.Job("t.second", lambda now: None, {"second": "*"})
+    moment = datetime(2027, 3, 10, 4, 0, 7, 250000, tzinfo=timezone.utc)
+    assert scheduler.last_fire_time(job, moment) == moment.replace(microsecond=0)
+    assert len(asked) <= 64
 
 
 def test_misfire_grace_and_coalescing_are_explicit():

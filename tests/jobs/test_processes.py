@@ -34,13 +34,19 @@ def ticks(engine):
                                  "ORDER BY id")).all()
 
 
-def wait_for(predicate, timeout):
+# Generous bounds: CI shares two cores, and a bound only matters when something is really wrong.
+PATIENCE = 180
+
+
+def wait_for(predicate, timeout=PATIENCE):
+    """Poll ``predicate`` until it holds or ``timeout`` seconds pass; returns its last value."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():
-            return True
+        value = predicate()
+        if value:
+            return value
         time.sleep(0.3)
-    return False
+    return predicate()
 
 
 @pytest.fixture
@@ -52,9 +58,15 @@ def db_engine(app, database_url):
     engine.dispose()
 
 
-def start_scheduler(env):
-    return subprocess.Popen([str(BIN / "flask"), "scheduler", "run"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def start_scheduler(env, log_path=None):
+    """``flask scheduler run`` in its own process; its log goes to ``log_path`` (a file, so it never blocks)."""
+    log = open(log_path, "w") if log_path else subprocess.DEVNULL
+    try:
+        return subprocess.Popen([str(BIN / "flask"), "scheduler", "run"], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=log)
+    finally:
+        if log_path:
+            log.close()
 
 
 def test_two_schedulers_run_each_period_once_and_take_over(database_url, db_engine, tmp_path):
@@ -62,18 +74,23 @@ def test_two_schedulers_run_each_period_once_and_take_over(database_url, db_engi
     first = start_scheduler(env)
     second = None
     try:
-        assert wait_for(lambda: ticks(db_engine), 30), "the first scheduler never ran the job"
+        assert wait_for(lambda: ticks(db_engine)), "the first scheduler never ran the job"
         leader = ticks(db_engine)[0].runner
         assert leader.endswith(f":{first.pid}")
-        second = start_scheduler(env)
-        time.sleep(5)
+        second_log = tmp_path / "second.log"
+        second = start_scheduler(env, second_log)
+        # The second one waits: once it has found the lock taken, the leader still runs every tick alone.
+        assert wait_for(lambda: "another scheduler is running" in second_log.read_text()), \
+            "the second scheduler never started waiting"
+        seen = len(ticks(db_engine))
+        assert wait_for(lambda: len(ticks(db_engine)) >= seen + 3), "the leader stopped ticking"
         rows = ticks(db_engine)
-        assert len(rows) >= 3 and {r.runner for r in rows} == {leader}  # the second one waits
+        assert {r.runner for r in rows} == {leader}
         assert len({r.period for r in rows}) == len(rows)  # each period once
         first.send_signal(signal.SIGKILL)
         first.wait(10)
         took_over = lambda: any(r.runner.endswith(f":{second.pid}") for r in ticks(db_engine))  # noqa: E731
-        assert wait_for(took_over, 60), "the waiting scheduler did not take over"
+        assert wait_for(took_over), "the waiting scheduler did not take over"
         rows = ticks(db_engine)
         assert len({r.period for r in rows}) == len(rows)
     finally:
@@ -102,7 +119,7 @@ def test_the_web_app_under_gunicorn_starts_no_scheduler(database_url, db_engine,
             except OSError:
                 return False
 
-        assert wait_for(up, 30), "gunicorn did not start"
+        assert wait_for(up), "gunicorn did not start"
         workers = subprocess.run(["pgrep", "-P", str(web.pid)], capture_output=True, text=True).stdout.split()
         assert len(workers) == 3
         time.sleep(3)

@@ -1,5 +1,5 @@
 """A job that fires every second, for the scheduler process tests (EIC_SCHEDULER_EXTRA_JOBS=tests.jobs.ticker)."""
-from eic.scheduler import Job
+from eic.jobs.scheduler import Job
 
 
 def two_seconds(now) -> str:

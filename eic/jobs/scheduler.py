@@ -21,12 +21,15 @@ from sqlalchemy.exc import IntegrityError
 
 from eic.core.timeutil import ALMATY, utc_now
 from eic.extensions import db
+from eic.jobs.models import JobRun
 
 log = logging.getLogger(__name__)
 LOCK_KEY = 0x45494331  # "EIC1": the advisory lock of the scheduler
 # Jobs are never skipped for lateness up to a day (APScheduler's default grace is 1 second, PITFALLS 6), and a
 # backlog of missed firings runs once (coalesce).
 MISFIRE_GRACE_SECONDS = 24 * 3600
+# How far back the catch-up at start looks for a missed firing (the weekly job's whole week, and a day more).
+CATCH_UP_DAYS = 8
 
 
 def daily(now: datetime) -> str:
@@ -135,16 +138,33 @@ def run_job(job: Job, now: datetime | None = None, *, manual: bool = False) -> "
 
 
 def last_fire_time(job: Job, now: datetime) -> datetime | None:
-    """When the job's schedule last fired at or before ``now`` (looking back up to 8 days)."""
+    """When the job's schedule last fired at or before ``now``, looking back up to ``CATCH_UP_DAYS``.
+
+    APScheduler 3 only answers "the next firing at or after t", which never decreases as t grows; so the latest
+    firing not after ``now`` is found by bisecting t over the window (about 40 steps for 8 days at microsecond
+    precision, whatever the schedule). Walking the firings one by one took minutes for an every-second job."""
     from apscheduler.triggers.cron import CronTrigger
 
     trigger = CronTrigger(timezone=ALMATY, **job.cron)
-    previous, moment = None, now - timedelta(days=8)
-    while True:
-        fire = trigger.get_next_fire_time(previous, moment)
-        if fire is None or fire > now:
-            return previous
-        previous, moment = fire, fire + timedelta(microseconds=1)
+    low = now - timedelta(days=CATCH_UP_DAYS)
+
+    def first_from(moment):
+        return trigger.get_next_fire_time(None, moment)
+
+    fire = first_from(low)
+    if fire is None or fire > now:
+        return None
+    # Invariant: some firing lies in [low, now]; shrink to the last one.
+    high = now
+    step = timedelta(microseconds=1)
+    while high - low > step:
+        middle = low + (high - low) / 2
+        candidate = first_from(middle)
+        if candidate is not None and candidate <= now:
+            low = max(middle, candidate)
+        else:
+            high = middle
+    return first_from(low)
 
 
 def catch_up(now: datetime | None = None, jobs: list[Job] | None = None) -> list:
@@ -261,7 +281,5 @@ def serve(app, *, poll_seconds: int | None = None, stop_after: float | None = No
         scheduler.shutdown(wait=True)
         leader.release()
 
-
-from eic.jobs.models import JobRun  # noqa: E402  (the ledger lives with its admin page)
 
 __all__ = ["Job", "JobRun", "collect_jobs", "run_job", "catch_up", "serve", "daily", "weekly", "minutely"]
