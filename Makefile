@@ -6,7 +6,7 @@ PORT ?= 5000
 export FLASK_APP := run.py
 TRANSLATIONS := eic/translations
 
-.PHONY: run test test-sqlite test-postgres install translations extract-messages lint bench migration chromium clean
+.PHONY: run test test-sqlite test-postgres install translations extract-messages lint format bench migration chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +47,13 @@ test-sqlite: install
 test-postgres: install
 	EIC_TEST_DB=postgresql $(BIN)/pytest -q -m "not browser"
 
+# flake8 (style, max-complexity 10 from setup.cfg) and isort in check mode; `make format` sorts the imports.
 lint: install
 	$(BIN)/flake8 eic tests config run.py bench
+	$(BIN)/isort --check-only --diff eic tests config run.py bench
+
+format: install
+	$(BIN)/isort eic tests config run.py bench
 
 migration: install
 	$(BIN)/flask db revision --autogenerate -m "$(m)"

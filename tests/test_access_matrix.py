@@ -8,8 +8,8 @@ from eic.core.roles import Role
 from eic.referrals.status import Status
 from tests.factories.accounts import user_for_role
 from tests.factories.centers import RoomFactory, center
-from tests.factories.therapy import TherapySessionFactory
 from tests.factories.referrals import ReferralFactory
+from tests.factories.therapy import TherapySessionFactory
 
 ALL = tuple(Role)
 STAFF = (Role.COORDINATOR, Role.SPECIALIST)

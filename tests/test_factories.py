@@ -2,8 +2,7 @@
 import pytest
 
 from eic.extensions import db
-from tests.factories import (accounts, capacity, centers, core, intake, jobs, notifications, referrals, rollout,
-                             therapy)
+from tests.factories import accounts, capacity, centers, core, intake, jobs, notifications, referrals, rollout, therapy
 from tests.factories.base import Factory
 
 MODULES = (accounts, capacity, centers, core, intake, jobs, notifications, referrals, rollout, therapy)

@@ -4,8 +4,7 @@ from wtforms import EmailField, IntegerField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from eic.core.roles import ROLE_LABELS, Role
-
-REQUIRED = _l("This field is required.")
+from eic.core.validation import REQUIRED
 
 
 class LoginForm(FlaskForm):

@@ -8,8 +8,8 @@ from eic.centers import queries as center_queries
 from eic.core.api import API_PREFIX, api_error
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
+from eic.core.validation import parse_int
 from eic.extensions import csrf, db
-from eic.referrals.validation import parse_int
 
 from . import figures
 

@@ -13,8 +13,9 @@ capacity_cli = AppGroup("capacity", help="Capacity figures.")
                    "of last year, and the month just over).")
 def snapshot(since):
     """Compute the monthly summary of families served."""
-    from .snapshots import closed_months, refresh, refresh_due
     from eic.core.timeutil import almaty_today
+
+    from .snapshots import closed_months, refresh, refresh_due
 
     today = almaty_today()
     if since is None:

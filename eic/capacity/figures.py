@@ -11,11 +11,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, union
 
 from eic.core.settings import get_setting
-from eic.core.timeutil import ALMATY
+from eic.core.timeutil import ALMATY, add_working_days
 from eic.extensions import db
 from eic.referrals.models import Referral
 from eic.referrals.status import Status
-from eic.therapy.calendar import add_working_days
 from eic.therapy.models import Plan, RosterEntry, TherapySession
 
 from . import settings

@@ -11,9 +11,9 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from eic.core.timeutil import ALMATY
+from eic.core.timeutil import ALMATY, holiday_name
 from eic.extensions import db
-from eic.therapy.calendar import DEFAULT_HOURS, holiday_name
+from eic.therapy.calendar import DEFAULT_HOURS
 from eic.therapy.models import Absence, Closure, OpeningHours, TherapySession, WorkingHours
 
 

@@ -9,10 +9,10 @@ from eic.centers import queries as center_queries
 from eic.core.auth import role_required
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
+from eic.core.validation import parse_int
 from eic.extensions import db
 from eic.intake import queries as intake_queries
 from eic.referrals.models import Referral
-from eic.referrals.validation import parse_int
 
 from . import figures
 
@@ -155,8 +155,8 @@ def sessions_export():
     """The session log of the center (a specialist: their own), for a date range; streamed row by row."""
     from flask_babel import gettext as _
 
+    from eic.core.validation import parse_date
     from eic.core.xlsx import xlsx_response
-    from eic.referrals.validation import parse_date
     from eic.therapy.queries import session_log
 
     today = almaty_today()

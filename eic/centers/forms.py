@@ -4,10 +4,9 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, NumberRange
 
 from eic.core.i18n import localized
+from eic.core.validation import REQUIRED
 
 from . import queries
-
-REQUIRED = _l("This field is required.")
 
 
 class CenterForm(FlaskForm):

@@ -52,7 +52,7 @@ def births():
     from sqlalchemy import select
 
     from eic.core.timeutil import almaty_today
-    from eic.referrals.validation import parse_int
+    from eic.core.validation import parse_int
 
     from .models import RegionBirths
 
@@ -119,8 +119,8 @@ def births_template():
 
     from eic.core.i18n import localized
     from eic.core.timeutil import almaty_today
+    from eic.core.validation import parse_int
     from eic.core.xlsx import xlsx_response
-    from eic.referrals.validation import parse_int
 
     year = parse_int(request.args.get("year") or "") or almaty_today().year - 1
     headers = [str(label) for _col, label in services.BIRTHS_COLUMNS] + [_("Region name (for reading only)")]

@@ -1,7 +1,10 @@
-"""Time in one place: stored in UTC, shown and reasoned about in Asia/Almaty."""
+"""Time in one place: stored in UTC, shown and reasoned about in Asia/Almaty; Kazakhstan's public holidays and
+working days."""
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import holidays
 from sqlalchemy.types import DateTime, TypeDecorator
 
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -33,6 +36,33 @@ def months_between(start: date, end: date) -> int:
     if end.day < start.day:
         months -= 1
     return months
+
+
+# The holidays package names Kazakhstan's holidays in Kazakh and English (not yet in Russian: Russian pages show
+# the English name).
+HOLIDAY_LANGUAGES = {"kk": "kk"}
+
+
+@lru_cache(maxsize=8)
+def kz_holidays(language: str = "en_US") -> holidays.HolidayBase:
+    """Kazakhstan's public holidays, including the days off moved by government decree and the weekend days
+    worked in exchange (``weekend_workdays``). The calendar fills in each year on first use."""
+    return holidays.country_holidays("KZ", language=language)
+
+
+def holiday_name(day: date, locale: str | None = None) -> str | None:
+    """The public holiday on ``day`` in Kazakhstan, named in Kazakh for ``kk``, else in English; or None."""
+    return kz_holidays(HOLIDAY_LANGUAGES.get(locale or "", "en_US")).get(day)
+
+
+def is_working_day(day: date) -> bool:
+    """A weekday that is not a holiday, or a weekend day worked by decree (Sunday 5 January 2025)."""
+    return kz_holidays().is_working_day(day)
+
+
+def add_working_days(day: date, days: int) -> date:
+    """The date ``days`` working days after ``day`` (``day`` itself is not counted)."""
+    return kz_holidays().get_nth_working_day(day, days) if days > 0 else day
 
 
 class UTCDateTime(TypeDecorator):

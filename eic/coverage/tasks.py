@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 from eic.core.roles import Role
 from eic.core.timeutil import ALMATY
-from eic.notifications.services import notify_each, users_with_role
 from eic.jobs.scheduler import Job, weekly
+from eic.notifications.services import notify_each, users_with_role
 
 
 def reports_dir() -> Path:

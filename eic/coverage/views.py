@@ -3,17 +3,16 @@ from datetime import date, timedelta
 
 from flask import Blueprint, abort, render_template, request
 
+from eic.capacity.figures import TIMELINESS_LABELS, timeliness_targets
 from eic.core.auth import role_required
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
-from eic.referrals.validation import parse_int
-
-from eic.capacity.figures import TIMELINESS_LABELS, timeliness_targets
+from eic.core.validation import parse_int
 from eic.therapy.forms import DISCHARGE_LABELS, SETTING_LABELS
 
 from . import figures, outcomes
-from .tasks import kept_workbooks
 from .figures import SMALL, suppress
+from .tasks import kept_workbooks
 
 bp = Blueprint("coverage", __name__, template_folder="templates", url_prefix="/coverage")
 

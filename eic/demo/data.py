@@ -153,7 +153,8 @@ OUTCOMES = ["submitted", "submitted", "accepted", "contacted", "assessed", "wait
             "enrolled", "enrolled", "declined", "redirected", "withdrawn", "closed", "enrolled"]
 
 
-def _demo_case(center, pediatrician, i, rng, today):
+# Past flake8's complexity limit on purpose: one demo story, step by step.
+def _demo_case(center, pediatrician, i, rng, today):  # noqa: C901
     sex = rng.choice("FM")
     referred = today - timedelta(days=rng.randrange(3, 150))
     born = referred - timedelta(days=rng.randrange(40, 3 * 365 - 30))

@@ -1,12 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, FieldList, Form, FormField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import BooleanField, DateField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 from eic.core.forms import MultiCheckboxField
+from eic.core.validation import REQUIRED
 
-REQUIRED = _l("This field is required.")
 DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
 
 CONTACT_METHOD_LABELS = {"phone": _l("Phone call"), "visit": _l("Home visit"), "center": _l("At the center"),

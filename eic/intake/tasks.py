@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 from eic.core.settings import get_setting
 from eic.core.timeutil import ALMATY, add_years
 from eic.extensions import db
+from eic.jobs.scheduler import Job
 from eic.notifications.services import case_recipients, notify_each
 from eic.referrals.models import Referral
 from eic.referrals.status import Status
-from eic.jobs.scheduler import Job
 
 PLAN_WARNINGS = (30, 40)
 AGE_LIMIT_NOTICE_DAYS = 30
@@ -20,7 +20,7 @@ AGE_LIMIT_NOTICE_DAYS = 30
 
 def child_clock(now) -> str:
     from eic.capacity import settings as targets
-    from eic.therapy.calendar import add_working_days
+    from eic.core.timeutil import add_working_days
     from eic.therapy.models import Plan, TherapySession
 
     today = now.astimezone(ALMATY).date()

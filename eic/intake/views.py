@@ -19,8 +19,8 @@ from eic.referrals.status import Status
 from eic.referrals.timeline import ages, timeline
 
 from . import queries, services
-from .forms import (CONCERN_LABELS, CONTACT_METHOD_LABELS, DOMAIN_LABELS, LEVEL_LABELS, NEED_LABELS,
-                    AssessmentForm, ContactForm, WaitlistForm, team_form_class)
+from .forms import (CONCERN_LABELS, CONTACT_METHOD_LABELS, DOMAIN_LABELS, LEVEL_LABELS, NEED_LABELS, AssessmentForm,
+                    ContactForm, WaitlistForm, team_form_class)
 from .models import DOMAINS
 
 bp = Blueprint("intake", __name__, template_folder="templates", url_prefix="/intake")

@@ -6,8 +6,8 @@ from eic.core.roles import Role
 from eic.core.settings import declare, get_setting
 from eic.core.timeutil import ALMATY
 from eic.extensions import db
-from eic.notifications.services import case_recipients, notify_each, users_with_role
 from eic.jobs.scheduler import Job
+from eic.notifications.services import case_recipients, notify_each, users_with_role
 
 from .models import Referral
 from .status import Status
@@ -17,7 +17,7 @@ ACK_WORKING_DAYS = declare("referrals.ack_working_days", 2,
 
 
 def ack_overdue(now) -> str:
-    from eic.therapy.calendar import add_working_days
+    from eic.core.timeutil import add_working_days
 
     today = now.astimezone(ALMATY).date()
     target = get_setting(ACK_WORKING_DAYS.key)

@@ -1,13 +1,10 @@
 """Checks of a referral's content: IIN, age, ICD-10 codes, phone. Each failure is a translated message."""
-from dataclasses import dataclass, field
-from datetime import date
-
 import warnings
+from datetime import date
 
 import phonenumbers
 from flask_babel import lazy_gettext as _l
 
-from eic.core.text import clean
 from eic.core.timeutil import add_years
 
 with warnings.catch_warnings():
@@ -19,8 +16,6 @@ RELATIONS = ("mother", "father", "grandparent", "guardian", "other")
 LANGUAGES = ("kk", "ru", "en")
 SEXES = ("F", "M")
 MAX_AGE_YEARS = 3
-
-REQUIRED = _l("This field is required.")
 
 
 def iin_check_digit(first11: str) -> int | None:
@@ -62,26 +57,6 @@ def iin_encoded(iin: str) -> tuple[date | None, str | None]:
     return born, sex
 
 
-def parse_date(value) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-
-
-def parse_int(value) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    if text.lstrip("-").isdigit() and text.isascii():
-        return int(text)
-    return None
-
-
 def normalise_phone(raw) -> str | None:
     """+7XXXXXXXXXX for a valid Kazakhstan number, else None."""
     try:
@@ -112,25 +87,3 @@ def age_error(born: date, on: date):
     if on >= add_years(born, MAX_AGE_YEARS):
         return _l("The child must be under 3 years old on the referral date.")
     return None
-
-
-@dataclass
-class Errors:
-    """Collects field messages under dotted names (``child.iin``)."""
-
-    fields: dict = field(default_factory=dict)
-
-    def add(self, name, message):
-        self.fields.setdefault(name, []).append(message)
-
-    def __bool__(self):
-        return bool(self.fields)
-
-
-def text(data: dict, key: str, errors: Errors, prefix: str, *, required=True, max_len=200) -> str:
-    value = clean(data.get(key))
-    if required and not value:
-        errors.add(prefix + key, REQUIRED)
-    elif len(value) > max_len:
-        errors.add(prefix + key, _l("At most %(n)s characters.", n=max_len))
-    return value

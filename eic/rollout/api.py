@@ -7,8 +7,8 @@ from eic.centers.models import Center
 from eic.core.api import API_PREFIX
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
+from eic.core.validation import parse_int
 from eic.extensions import csrf, db
-from eic.referrals.validation import parse_int
 
 from . import figures
 from .models import AllocationLine

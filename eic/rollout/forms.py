@@ -5,12 +5,11 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, Intege
 from wtforms.validators import InputRequired, Optional
 
 from eic.core.i18n import localized
+from eic.core.validation import REQUIRED
 
-from .labels import (BUDGET_SOURCE_LABELS, CATEGORY_LABELS, CHECKLIST_LABELS, ISSUE_LABELS, MODE_LABELS,
-                     SOURCE_LABELS, VISIT_LABELS)
+from .labels import (BUDGET_SOURCE_LABELS, CATEGORY_LABELS, CHECKLIST_LABELS, ISSUE_LABELS, MODE_LABELS, SOURCE_LABELS,
+                     VISIT_LABELS)
 from .models import CHECKLIST
-
-REQUIRED = _l("This field is required.")
 
 
 def center_choices():

@@ -11,14 +11,14 @@ from eic.core.forms import SpreadsheetForm
 from eic.core.i18n import localized
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
+from eic.core.validation import parse_int
 from eic.core.xlsx import xlsx_response
 from eic.core.xlsx_import import RowsInvalid, SpreadsheetRejected, read_rows
 from eic.extensions import db
-from eic.referrals.validation import parse_int
 
 from . import figures, imports
 from .labels import BUDGET_SOURCE_LABELS, CATEGORY_LABELS, ENROLMENT_LABELS, SOURCE_LABELS, STAGE_LABELS
-from .models import AllocationLine, Cohort, Course, EquipmentItem, Enrolment, Trainee
+from .models import AllocationLine, Cohort, Course, Enrolment, EquipmentItem, Trainee
 from .views import bp, own_center_id
 
 IMPORTERS = {"equipment": (imports.import_equipment, "rollout.equipment"),

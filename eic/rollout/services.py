@@ -11,15 +11,14 @@ from sqlalchemy import select
 from eic.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
+from eic.core.validation import REQUIRED
 from eic.extensions import db
 
-from .models import (ACTION_STATUSES, BUDGET_SOURCES, CATEGORIES, CHECKLIST, COURSE_MODES, ISSUE_KINDS, SOURCES,
-                     STAGES, VISIT_KINDS,
-                     AllocationLine, AllocationStep, Cohort, Course, Enrolment, EquipmentItem, LineIssue,
+from .models import (ACTION_STATUSES, BUDGET_SOURCES, CATEGORIES, CHECKLIST, COURSE_MODES, ISSUE_KINDS, SOURCES, STAGES,
+                     VISIT_KINDS, AllocationLine, AllocationStep, Cohort, Course, Enrolment, EquipmentItem, LineIssue,
                      ProgrammeBudget, Trainee, TrainingDay, Visit, VisitAction)
 
 MAX_TENGE = 10 ** 13  # ten trillion: far above any programme, far below BigInteger's limit
-REQUIRED = _l("This field is required.")
 # Steps that need a document number: the contract when ordered, the delivery note when delivered.
 DOCUMENT_REQUIRED = {"ordered": _l("Give the contract number."), "delivered": _l("Give the delivery note number.")}
 

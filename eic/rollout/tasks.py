@@ -7,8 +7,8 @@ from sqlalchemy import select
 from eic.core.roles import Role
 from eic.core.timeutil import ALMATY
 from eic.extensions import db
-from eic.notifications.services import notify_each, users_with_role
 from eic.jobs.scheduler import Job
+from eic.notifications.services import notify_each, users_with_role
 
 from . import figures
 from .models import Enrolment

@@ -12,8 +12,8 @@ from eic.core.auth import role_required
 from eic.core.forms import SpreadsheetForm, run_and_commit
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
+from eic.core.validation import parse_int
 from eic.extensions import db
-from eic.referrals.validation import parse_int
 
 from . import figures, imports, services
 from .forms import (CHECKLIST_ITEMS, SCORE_CHOICES, AdvanceForm, BudgetForm, CohortForm, CompleteForm, CourseForm,

@@ -11,9 +11,9 @@ from eic.core.api import API_PREFIX, api_error, json_body
 from eic.core.errors import DomainError, ValidationFailed
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
+from eic.core.validation import parse_date, parse_int
 from eic.extensions import csrf, db
 from eic.referrals.models import Referral
-from eic.referrals.validation import parse_date, parse_int
 
 from . import plans, queries, services
 from .models import TherapySession

@@ -2,13 +2,11 @@
 and the sessions already booked for the specialist, the room and the child."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
 
-import holidays
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from eic.core.timeutil import ALMATY
+from eic.core.timeutil import ALMATY, holiday_name
 from eic.extensions import db
 
 from .models import Absence, Closure, OpeningHours, RosterEntry, TherapySession, WorkingHours
@@ -28,20 +26,6 @@ CLASH_MESSAGES = {
     "caregiver_busy": _l("The caregiver has another group at this time"),
     "past": _l("The time has already passed"),
 }
-
-
-# The holidays package names Kazakhstan's holidays in Kazakh and English (no Russian yet).
-HOLIDAY_LANGUAGES = {"kk": "kk"}
-
-
-@lru_cache(maxsize=64)
-def _kz_holidays(year: int, language: str):
-    return holidays.country_holidays("KZ", years=year, language=language)
-
-
-def holiday_name(day: date, locale: str | None = None) -> str | None:
-    """The public holiday on ``day`` in Kazakhstan, named in Kazakh for ``kk``, else in English; or None."""
-    return _kz_holidays(day.year, HOLIDAY_LANGUAGES.get(locale or "", "en_US")).get(day)
 
 
 @dataclass(frozen=True)
@@ -191,12 +175,3 @@ class Calendar:
                    for s in sessions):
                 found.append(Clash(occ, code))
         return found
-
-
-def add_working_days(day: date, days: int) -> date:
-    """The date ``days`` working days after ``day`` (weekends and Kazakhstan's public holidays skipped)."""
-    while days > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and holiday_name(day) is None:
-            days -= 1
-    return day

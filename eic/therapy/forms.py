@@ -5,10 +5,10 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, Intege
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from eic.core.forms import MultiCheckboxField
+from eic.core.validation import REQUIRED
 
 from .models import ABSENCE_REASONS
 
-REQUIRED = _l("This field is required.")
 SETTING_LABELS = {"center": _l("At the center"), "day_stay": _l("Day stay"), "inpatient": _l("Inpatient"),
                   "home": _l("Home visit"), "remote": _l("Remote")}
 WEEKDAY_LABELS = [(0, _l("Mon")), (1, _l("Tue")), (2, _l("Wed")), (3, _l("Thu")), (4, _l("Fri")), (5, _l("Sat")),

@@ -9,9 +9,9 @@ from eic.core.auth import role_required
 from eic.core.forms import run_and_commit
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
+from eic.core.validation import parse_int
 from eic.extensions import db
 from eic.intake import queries as intake_queries
-from eic.referrals.validation import parse_int
 
 from . import availability
 from .forms import ABSENCE_KIND_LABELS, WEEKDAY_LABELS, AbsenceForm, ClosureForm, hours_form_class, hours_from

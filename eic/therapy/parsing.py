@@ -4,7 +4,7 @@ from datetime import time
 from flask_babel import lazy_gettext as _l
 
 from eic.core.errors import ValidationFailed
-from eic.referrals.validation import parse_date, parse_int
+from eic.core.validation import parse_date, parse_int
 
 
 def parse_time(value) -> time | None:

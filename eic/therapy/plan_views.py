@@ -20,8 +20,7 @@ from eic.referrals.models import Referral
 from eic.referrals.status import Status
 
 from . import plans, queries, services
-from .forms import (GOAL_KIND_LABELS, SERVICE_KIND_LABELS, SETTING_LABELS, OutcomeForm, PlanForm,
-                    review_form_class)
+from .forms import GOAL_KIND_LABELS, SERVICE_KIND_LABELS, SETTING_LABELS, OutcomeForm, PlanForm, review_form_class
 from .models import OutcomeRating, Plan
 from .views import bp
 

@@ -8,12 +8,12 @@ from sqlalchemy.exc import IntegrityError
 from eic.core.errors import Conflict, Forbidden, ValidationFailed
 from eic.core.roles import Role
 from eic.core.settings import get_setting
-from eic.core.timeutil import ALMATY, utc_now
+from eic.core.timeutil import ALMATY, add_working_days, utc_now
 from eic.extensions import db
 from eic.referrals.status import Status
 
 from . import settings
-from .calendar import Calendar, Clash, Occurrence, add_working_days, child_sessions, occurrences
+from .calendar import Calendar, Clash, Occurrence, child_sessions, occurrences
 from .models import ABSENCE_REASONS, SETTINGS, RosterEntry, SessionSeries, TherapySession
 
 MAX_OCCURRENCES = 60
@@ -71,18 +71,8 @@ def book_series(*, center, specialist, referral, room=None, setting="center", st
     errors = {}
     room = _check_parties(center=center, specialist=specialist, room=room, referral=referral, setting=setting,
                           minutes=minutes, errors=errors)
-    if weekdays is not None and (not weekdays or any(d not in range(7) for d in weekdays)):
-        errors["weekdays"] = [_l("Choose the days of the week.")]
-    if until_on is None and count is None:
-        errors["until_on"] = [_l("Give an end date or a number of sessions.")]
-    elif until_on is not None and until_on < start_on:
-        errors["until_on"] = [_l("The end date is before the start date.")]
-    if count is not None and not 1 <= count <= MAX_OCCURRENCES:
-        errors["count"] = [_l("Book from 1 to %(n)s sessions at once.", n=MAX_OCCURRENCES)]
-    if capacity is not None and (not isinstance(capacity, int) or not 2 <= capacity <= 30):
-        errors["capacity"] = [_l("A group has from 2 to 30 places.")]
-    if audience not in ("child", "caregiver"):
-        errors["audience"] = [_l("Choose children or caregivers.")]
+    _check_repetition(weekdays, start_on, until_on, count, errors)
+    _check_group(capacity, audience, errors)
     if capacity is None and referral is None:
         errors["referral"] = [_l("Choose the child.")]
     if capacity is not None:
@@ -123,6 +113,26 @@ def book_series(*, center, specialist, referral, room=None, setting="center", st
                                created_by_id=actor.id) for o in planned]
     _save(sessions, planned)
     return sessions
+
+
+def _check_repetition(weekdays, start_on, until_on, count, errors: dict) -> None:
+    """Messages for a series' days, end and length."""
+    if weekdays is not None and (not weekdays or any(d not in range(7) for d in weekdays)):
+        errors["weekdays"] = [_l("Choose the days of the week.")]
+    if until_on is None and count is None:
+        errors["until_on"] = [_l("Give an end date or a number of sessions.")]
+    elif until_on is not None and until_on < start_on:
+        errors["until_on"] = [_l("The end date is before the start date.")]
+    if count is not None and not 1 <= count <= MAX_OCCURRENCES:
+        errors["count"] = [_l("Book from 1 to %(n)s sessions at once.", n=MAX_OCCURRENCES)]
+
+
+def _check_group(capacity, audience, errors: dict) -> None:
+    """Messages for a group session's places and audience."""
+    if capacity is not None and (not isinstance(capacity, int) or not 2 <= capacity <= 30):
+        errors["capacity"] = [_l("A group has from 2 to 30 places.")]
+    if audience not in ("child", "caregiver"):
+        errors["audience"] = [_l("Choose children or caregivers.")]
 
 
 def _service_of_current_plan(plan_service, referral) -> bool:

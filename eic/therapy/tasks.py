@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 from eic.core.timeutil import ALMATY
 from eic.extensions import db
+from eic.jobs.scheduler import Job
 from eic.notifications.services import case_recipients, notify_each, queue_family_message
 from eic.referrals.models import Referral
 from eic.referrals.status import Status
-from eic.jobs.scheduler import Job
 
 from .models import Plan, RosterEntry, TherapySession
 

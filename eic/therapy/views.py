@@ -13,11 +13,11 @@ from eic.core.forms import apply_errors, run_and_commit
 from eic.core.i18n import localized
 from eic.core.roles import Role
 from eic.core.timeutil import ALMATY, almaty_today
+from eic.core.validation import parse_date, parse_int
 from eic.extensions import db
 from eic.intake import queries as intake_queries
 from eic.referrals import queries as referral_queries
 from eic.referrals.status import Status
-from eic.referrals.validation import parse_date, parse_int
 
 from . import plans, queries, services
 from .forms import (ABSENCE_LABELS, SERVICE_KIND_LABELS, SETTING_LABELS, AttendanceForm, BookingForm, CancelForm,

@@ -3,13 +3,11 @@ from datetime import date
 
 import pytest
 
-from tests.clock import months_so_far
-
 from eic.accounts.services import hash_password
 from eic.core.roles import Role
 from eic.extensions import db
-
 from tests.browser.conftest import log_in
+from tests.clock import months_so_far
 
 pytestmark = pytest.mark.browser
 PASSWORD = "browser-test-password"

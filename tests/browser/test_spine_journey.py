@@ -10,9 +10,8 @@ from eic.centers.services import load_reference
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.extensions import db
-from tests.factories.referrals import valid_iin
-
 from tests.browser.conftest import log_in as login
+from tests.factories.referrals import valid_iin
 
 pytestmark = pytest.mark.browser
 PASSWORD = "browser-test-password"

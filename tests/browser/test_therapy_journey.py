@@ -6,11 +6,10 @@ import pytest
 
 from eic.accounts.services import hash_password
 from eic.core.roles import Role
+from eic.core.timeutil import holiday_name
 from eic.extensions import db
 from eic.referrals.status import Status
-from eic.therapy.calendar import holiday_name
 from eic.therapy.models import TherapySession
-
 from tests.browser.conftest import log_in as login
 
 pytestmark = pytest.mark.browser

@@ -55,8 +55,8 @@ def test_capacity_api(api, session, almaty_today):
 
 
 def test_capacity_page_shows_hours_and_charts(client, login_as, almaty_today):
-    from tests.factories.therapy import TherapySessionFactory
     from tests.factories.centers import RoomFactory
+    from tests.factories.therapy import TherapySessionFactory
 
     coordinator = login_as(Role.COORDINATOR)
     start = datetime.combine(almaty_today, datetime.min.time(), tzinfo=timezone.utc) + timedelta(hours=5)

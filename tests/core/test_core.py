@@ -1,10 +1,11 @@
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
 
 from eic import create_app
-from eic.core.timeutil import ALMATY, add_years, months_between
+from eic.core.timeutil import ALMATY, add_working_days, add_years, holiday_name, is_working_day, months_between
+from eic.core.validation import Errors, parse_date, parse_int, text_field
 
 
 def test_almaty_is_utc_plus_5_since_march_2024():
@@ -23,9 +24,44 @@ def test_add_years_and_months():
     assert months_between(date(2025, 1, 15), date(2026, 3, 15)) == 14
 
 
+@pytest.mark.parametrize("start", [date(2025, 1, 1), date(2025, 1, 2), date(2025, 1, 3), date(2025, 1, 4)])
+def test_working_days_follow_the_decree_that_moved_a_day_off(start):
+    """Friday 3 January 2025 was a day off moved from Sunday 5 January, which was worked: a count that only
+    skipped weekends and holidays said Monday the 6th."""
+    assert is_working_day(date(2025, 1, 5)) and not is_working_day(date(2025, 1, 3))
+    assert add_working_days(start, 1) == date(2025, 1, 5)
+    assert add_working_days(start, 2) == date(2025, 1, 6)
+    assert add_working_days(start, 5) == date(2025, 1, 10)  # 7 January, Orthodox Christmas, is skipped
+
+
+def test_working_days_skip_weekends_and_holidays_and_count_from_the_next_day():
+    assert add_working_days(date(2027, 9, 3), 1) == date(2027, 9, 6)  # Friday -> Monday
+    assert add_working_days(date(2027, 3, 5), 1) == date(2027, 3, 9)  # 8 March
+    assert add_working_days(date(2027, 3, 9), 0) == date(2027, 3, 9)
+    assert holiday_name(date(2027, 3, 8), "kk") and holiday_name(date(2027, 3, 8), "ru") == \
+        holiday_name(date(2027, 3, 8), "en")
+    assert holiday_name(date(2027, 3, 9)) is None
+
+
+def test_lenient_parsing_refuses_what_is_not_plainly_a_number_or_a_date():
+    assert parse_int(" 42 ") == 42 and parse_int("-3") == -3 and parse_int(7) == 7
+    assert parse_int(True) is None and parse_int("٣") is None and parse_int("4.5") is None and parse_int(None) is None
+    assert parse_date("2027-03-10") == date(2027, 3, 10) and parse_date(date(2027, 1, 1)) == date(2027, 1, 1)
+    assert parse_date("10.03.2027") is None and parse_date(None) is None
+
+
+def test_errors_collect_messages_under_dotted_names():
+    errors = Errors()
+    assert not errors
+    assert text_field({"name": "  Әлия  "}, "name", errors, "child.") == "Әлия" and not errors
+    text_field({}, "name", errors, "child.")
+    text_field({"notes": "x" * 5}, "notes", errors, max_len=4)
+    assert set(errors.fields) == {"child.name", "notes"}
+
+
 def test_datetimes_are_stored_in_utc_and_come_back_aware(session):
-    from tests.factories.notifications import NotificationFactory
     from eic.notifications.models import Notification
+    from tests.factories.notifications import NotificationFactory
 
     almaty_noon = datetime(2026, 6, 1, 12, 0, tzinfo=ALMATY)
     note = NotificationFactory(created_at=almaty_noon)

@@ -5,10 +5,10 @@ import factory
 
 from eic.core.timeutil import almaty_today
 from eic.demo.data import demo_iin
-from eic.referrals.validation import iin_check_digit
 from eic.referrals.models import (Caregiver, Child, IinChange, Referral, ReferralDiagnosis, ReferralRiskFactor,
                                   StatusChange)
 from eic.referrals.status import Status
+from eic.referrals.validation import iin_check_digit
 
 from .accounts import CoordinatorFactory, PediatricianFactory
 from .base import Factory

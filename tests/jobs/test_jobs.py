@@ -5,10 +5,10 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from eic.jobs import scheduler
 from eic.core.roles import Role
 from eic.core.timeutil import ALMATY
 from eic.extensions import db
+from eic.jobs import scheduler
 from eic.notifications.models import Notification, OutboxMessage
 from eic.referrals.status import Status
 from tests.factories.accounts import user_for_role
@@ -168,9 +168,7 @@ def test_family_reminders_the_day_before_in_their_language(team):
 
 
 def test_rollout_reminders_and_the_weekly_workbook(team, app):
-    from tests.factories.rollout import AllocationLineFactory
-
-    from tests.factories.rollout import EnrolmentFactory, VisitActionFactory
+    from tests.factories.rollout import AllocationLineFactory, EnrolmentFactory, VisitActionFactory
 
     foundation, ministry = user_for_role(Role.FOUNDATION), user_for_role(Role.MINISTRY)
     AllocationLineFactory(stage="ordered", expected_delivery_on=date(2027, 4, 1))

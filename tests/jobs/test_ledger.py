@@ -4,8 +4,8 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from eic.jobs import scheduler
 from eic.extensions import db
+from eic.jobs import scheduler
 from eic.jobs.models import JobRun
 
 NOW = datetime(2027, 3, 10, 4, 0, tzinfo=timezone.utc)  # 09:00 in Almaty

@@ -10,8 +10,7 @@ from eic.centers.queries import center_by_code, polyclinic_by_name
 from eic.core.roles import Role
 from eic.extensions import db
 from eic.notifications.models import Notification
-from eic.referrals.models import (Caregiver, Child, Referral, ReferralDiagnosis, ReferralRiskFactor,
-                                  StatusChange)
+from eic.referrals.models import Caregiver, Child, Referral, ReferralDiagnosis, ReferralRiskFactor, StatusChange
 from tests.factories.referrals import payload
 
 WORKERS = 8

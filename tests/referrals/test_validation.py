@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from eic.referrals.validation import (
-    age_error, icd10_error, iin_check_digit, iin_encoded, iin_error, normalise_icd10, normalise_iin, normalise_phone)
+from eic.referrals.validation import (age_error, icd10_error, iin_check_digit, iin_encoded, iin_error, normalise_icd10,
+                                      normalise_iin, normalise_phone)
 
 ELIGIBLE = {"G80", "F80", "P07", "Q90"}
 

@@ -15,7 +15,7 @@ START = FUTURE + timedelta(days=(2 - FUTURE.weekday()) % 7)  # a Wednesday far e
 
 def clean_start():
     day = START
-    from eic.therapy.calendar import holiday_name
+    from eic.core.timeutil import holiday_name
 
     while any(holiday_name(day + timedelta(weeks=n)) for n in range(4)):
         day += timedelta(weeks=1)

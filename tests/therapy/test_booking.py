@@ -6,10 +6,11 @@ from sqlalchemy.exc import IntegrityError
 
 from eic.core.errors import Conflict, Forbidden, ValidationFailed
 from eic.core.roles import Role
+from eic.core.timeutil import holiday_name
 from eic.extensions import db
 from eic.referrals.status import Status
 from eic.therapy import services
-from eic.therapy.calendar import holiday_name, local_to_utc
+from eic.therapy.calendar import local_to_utc
 from eic.therapy.models import TherapySession
 from tests.factories.accounts import SpecialistFactory, user_for_role
 from tests.factories.centers import CenterFactory, RoomFactory

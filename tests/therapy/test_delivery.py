@@ -4,10 +4,10 @@ import pytest
 
 from eic.core.errors import Conflict, Forbidden, ValidationFailed
 from eic.core.roles import Role
+from eic.core.timeutil import add_working_days
 from eic.extensions import db
 from eic.referrals.status import Status
 from eic.therapy import queries, services
-from eic.therapy.calendar import add_working_days
 from tests.factories.accounts import SpecialistFactory, user_for_role
 from tests.factories.centers import CenterFactory, RoomFactory
 from tests.factories.referrals import ReferralFactory

@@ -3,10 +3,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import func, select
 
 from eic.core.roles import Role
+from eic.core.timeutil import holiday_name
 from eic.extensions import db
 from eic.referrals.status import Status
 from eic.therapy import services
-from eic.therapy.calendar import holiday_name
 from eic.therapy.models import TherapySession
 from tests.factories.accounts import SpecialistFactory
 from tests.factories.centers import RoomFactory, center
