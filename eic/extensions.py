@@ -31,7 +31,7 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
     """Make SQLite behave: foreign keys on, wait for locks, and let SQLAlchemy own BEGIN.
 
     Python's sqlite3 otherwise opens transactions lazily and runs SELECTs outside them
-    (PITFALLS 1), which breaks savepoints and serialised writes.
+    (docs/PITFALLS.md #1), which breaks savepoints and serialised writes.
     """
     if type(dbapi_connection).__module__ != "sqlite3":
         return
@@ -44,7 +44,7 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(conn):
-    # Take the write lock at the start (PITFALLS 1): a transaction that reads and then writes can
+    # Take the write lock at the start (docs/PITFALLS.md #1): a transaction that reads and then writes can
     # otherwise fail with "database is locked" instead of waiting its turn.
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,11 +1,11 @@
 """Database guards against double booking, shared by the revisions that create or rebuild therapy_sessions.
 
-Alembic's batch mode rebuilds a SQLite table and silently drops its triggers (PITFALLS 4): a revision that
+Alembic's batch mode rebuilds a SQLite table and silently drops its triggers (docs/PITFALLS.md #4): a revision that
 batch-alters therapy_sessions calls ``drop_session_guards`` before and ``create_session_guards`` after.
 """
 from alembic import op
 
-# Double booking is refused by the database, not only by the booking service's checks (PITFALLS 1-4).
+# Double booking is refused by the database, not only by the booking service's checks (docs/PITFALLS.md #1-4).
 # PostgreSQL: exclusion constraints over time ranges (btree_gist), active sessions only; back-to-back
 # sessions do not overlap because the ranges are half-open. SQLite: triggers that abort an overlapping
 # insert or update. Batch migrations of therapy_sessions drop these triggers: recreate them after any.

@@ -32,7 +32,7 @@ class User(UserMixin, db.Model):
     caseload_limit: Mapped[int | None]
     locale: Mapped[str | None] = mapped_column(String(5))
     is_active_account: Mapped[bool] = mapped_column("is_active", default=True)
-    # Part of get_id(): rotating it ends every copy of the session cookie (PITFALLS 7).
+    # Part of get_id(): rotating it ends every copy of the session cookie (docs/PITFALLS.md #7).
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     # Failed log-ins in a row; at the limit the account refuses log-ins until ``locked_until``.
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")

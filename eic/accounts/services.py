@@ -14,7 +14,7 @@ from eic.extensions import db
 
 from .models import ApiToken, User
 
-# argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile), above OWASP's minimum (PITFALLS 15).
+# argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile), above OWASP's minimum (docs/PITFALLS.md #15).
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
 # A real hash to verify against when the e-mail is unknown, so timing does not reveal accounts.

@@ -1,4 +1,4 @@
-"""Text helpers that work for Kazakh: Python's casefold, not SQLite's ASCII-only lower() (PITFALLS 13)."""
+"""Text helpers that work for Kazakh: Python's casefold, not SQLite's ASCII-only lower() (docs/PITFALLS.md #13)."""
 import unicodedata
 
 

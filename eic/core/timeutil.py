@@ -66,7 +66,7 @@ def add_working_days(day: date, days: int) -> date:
 
 
 class UTCDateTime(TypeDecorator):
-    """Aware datetimes stored as UTC on every backend (SQLite drops offsets: PITFALLS 16)."""
+    """Aware datetimes stored as UTC on every backend (SQLite drops offsets: docs/PITFALLS.md #16)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True

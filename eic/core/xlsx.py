@@ -1,6 +1,6 @@
 """Excel files written in openpyxl's write-only mode (memory does not grow with the rows) and streamed.
 
-Text that starts with =, +, - or @ is written as text, never as a formula (PITFALLS 11).
+Text that starts with =, +, - or @ is written as text, never as a formula (docs/PITFALLS.md #11).
 """
 import os
 import tempfile

@@ -1,4 +1,4 @@
-"""Reading an uploaded .xlsx safely (PITFALLS 10 and 12).
+"""Reading an uploaded .xlsx safely (docs/PITFALLS.md #10 and 12).
 
 Before openpyxl sees a byte: the upload's size is bounded, the file must be a zip holding a workbook, the zip's
 entries are counted and their declared uncompressed sizes summed against a bound (Python's zipfile never inflates

@@ -25,7 +25,7 @@ from eic.jobs.models import JobRun
 
 log = logging.getLogger(__name__)
 LOCK_KEY = 0x45494331  # "EIC1": the advisory lock of the scheduler
-# Jobs are never skipped for lateness up to a day (APScheduler's default grace is 1 second, PITFALLS 6), and a
+# Jobs are never skipped for lateness up to a day (APScheduler's default grace is 1 second, docs/PITFALLS.md #6), and a
 # backlog of missed firings runs once (coalesce).
 MISFIRE_GRACE_SECONDS = 24 * 3600
 # How far back the catch-up at start looks for a missed firing (the weekly job's whole week, and a day more).

@@ -23,7 +23,7 @@ class Child(db.Model):
     last_name: Mapped[str] = mapped_column(String(100))
     first_name: Mapped[str] = mapped_column(String(100))
     patronymic: Mapped[str] = mapped_column(String(100), default="")
-    # NFC + casefold of the names, because SQLite folds ASCII only (PITFALLS 13).
+    # NFC + casefold of the names, because SQLite folds ASCII only (docs/PITFALLS.md #13).
     search_name: Mapped[str] = mapped_column(String(310), index=True, default="")
     birth_on: Mapped[date]
     sex: Mapped[str] = mapped_column(String(1))

@@ -367,7 +367,7 @@ def change_iin(referral: Referral, *, new_iin: str, reason_code: str, reason: st
     """Correct or replace the child's IIN, by the coordinator of the center that holds the referral.
 
     The new IIN must pass the checksum and belong to no other child; a birth date or sex that the IIN encodes
-    differently from the record is a warning to confirm (PITFALLS 18), never a refusal. The old and new numbers
+    differently from the record is a warning to confirm (docs/PITFALLS.md #18), never a refusal. The old and new numbers
     are kept with who, when and why."""
     from .validation import iin_error, normalise_iin
 

@@ -1,4 +1,5 @@
-"""Correcting or replacing a child's IIN: checksum enforced, mismatches confirmed, the history kept (PITFALLS 18)."""
+"""Correcting or replacing a child's IIN: checksum enforced, mismatches confirmed, the history kept
+(docs/PITFALLS.md #18)."""
 from datetime import date
 
 import pytest
