@@ -9,12 +9,13 @@ from eic.core.errors import DomainError
 from eic.core.forms import apply_errors
 from eic.core.i18n import localized
 from eic.core.pagination import paginate
+from eic.core.permissions import get_visible_or_404
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.extensions import db
-from eic.referrals import queries as referral_queries
 from eic.referrals import services as referral_services
 from eic.referrals.forms import DecisionForm
+from eic.referrals.permissions import referrals_visible_to
 from eic.referrals.status import Status
 from eic.referrals.timeline import ages, timeline
 
@@ -28,10 +29,7 @@ bp = Blueprint("intake", __name__, template_folder="templates", url_prefix="/int
 
 def _case_or_404(referral_id):
     """A referral of the user's own center (coordinator), else 404."""
-    referral = referral_queries.visible_referral(current_user, referral_id)
-    if referral is None:
-        abort(404)
-    return referral
+    return get_visible_or_404(referrals_visible_to(current_user), referral_id)
 
 
 def _done(referral, message):

@@ -6,8 +6,10 @@ from eic.accounts.api_auth import token_required
 from eic.core.api import API_PREFIX, api_error, json_body
 from eic.core.errors import DomainError
 from eic.core.pagination import page_arg, paginate
+from eic.core.permissions import get_visible_or_404
 from eic.core.roles import CHILD_DATA_ROLES, Role
 from eic.extensions import csrf, db
+from eic.referrals.permissions import referrals_visible_to
 
 from . import queries, services
 from .schemas import referral_json
@@ -79,9 +81,7 @@ def read(referral_id):
         403: {$ref: '#/components/responses/Error403'}
         404: {$ref: '#/components/responses/Error404'}
     """
-    referral = queries.visible_referral(g.api_user, referral_id)
-    if referral is None:
-        return api_error(404, _("Not found."))
+    referral = get_visible_or_404(referrals_visible_to(g.api_user), referral_id)
     body = referral_json(referral)
     db.session.commit()
     return jsonify(body)
@@ -141,9 +141,7 @@ def transition(referral_id):
         409: {$ref: '#/components/responses/Error409'}
         422: {$ref: '#/components/responses/Error422'}
     """
-    referral = queries.visible_referral(g.api_user, referral_id)
-    if referral is None:
-        return api_error(404, _("Not found."))
+    referral = get_visible_or_404(referrals_visible_to(g.api_user), referral_id)
     data = json_body()
     target = str(data.get("to") or "")
     if target in ("waitlisted", "enrolled"):

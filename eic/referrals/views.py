@@ -1,5 +1,5 @@
 """Pages: the referral form, "My referrals", the center's list and a referral's page."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,9 +8,11 @@ from eic.core.auth import role_required
 from eic.core.errors import DomainError, ValidationFailed
 from eic.core.forms import apply_errors
 from eic.core.pagination import paginate
+from eic.core.permissions import get_visible_or_404
 from eic.core.roles import CHILD_DATA_ROLES, Role
 from eic.core.timeutil import almaty_today
 from eic.extensions import db
+from eic.referrals.permissions import referrals_visible_to
 
 from . import permissions, queries, services
 from .forms import FIELD_MAP, IIN_REASON_LABELS, RELATION_LABELS, IinChangeForm, ReferralForm, WithdrawForm
@@ -79,7 +81,7 @@ def index():
 @bp.route("/referrals/<int:referral_id>")
 @role_required(*CHILD_DATA_ROLES)
 def detail(referral_id):
-    referral = queries.visible_referral(current_user, referral_id) or abort(404)
+    referral = get_visible_or_404(referrals_visible_to(current_user), referral_id)
     return _detail_page(referral)
 
 
@@ -99,7 +101,7 @@ def _detail_page(referral, iin_form=None):
 @role_required(Role.COORDINATOR)
 def change_iin(referral_id):
     """Correct or replace the child's IIN (the coordinator of the referral's center), with its history."""
-    referral = queries.visible_referral(current_user, referral_id) or abort(404)
+    referral = get_visible_or_404(referrals_visible_to(current_user), referral_id)
     form = IinChangeForm()
     if form.validate_on_submit():
         try:
@@ -122,7 +124,7 @@ def change_iin(referral_id):
 @bp.route("/referrals/<int:referral_id>/withdraw", methods=["POST"])
 @role_required(Role.PEDIATRICIAN, Role.COORDINATOR)
 def withdraw(referral_id):
-    referral = queries.visible_referral(current_user, referral_id) or abort(404)
+    referral = get_visible_or_404(referrals_visible_to(current_user), referral_id)
     form = WithdrawForm()
     if form.validate_on_submit():
         try:

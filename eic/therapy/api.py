@@ -5,19 +5,19 @@ from flask import Blueprint, g, jsonify, request
 from flask_babel import gettext as _
 
 from eic.accounts.api_auth import token_required
-from eic.accounts.models import User
-from eic.centers.models import Room
+from eic.centers.permissions import colleagues_visible_to, rooms_visible_to
 from eic.core.api import API_PREFIX, api_error, json_body
 from eic.core.errors import DomainError, ValidationFailed
+from eic.core.permissions import get_visible, get_visible_or_404
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.core.validation import parse_date, parse_int
 from eic.extensions import csrf, db
-from eic.referrals.models import Referral
+from eic.referrals.permissions import referrals_visible_to
 
 from . import plans, queries, services
-from .models import TherapySession
 from .parsing import booking_arguments, parse_time
+from .permissions import sessions_visible_to
 from .schemas import PlanSchema, session_json
 
 bp = Blueprint("therapy_api", __name__, url_prefix=API_PREFIX)
@@ -28,12 +28,6 @@ STAFF = (Role.COORDINATOR, Role.SPECIALIST)
 def _failed(exc: DomainError):
     db.session.rollback()
     return api_error(exc.status, exc.message, code=exc.code, fields=exc.fields, **exc.extra)
-
-
-def _own(model, object_id, user):
-    """A row of the caller's center, or None (answered as 404 or a field error)."""
-    row = db.session.get(model, object_id) if object_id is not None else None
-    return row if row is not None and row.center_id == user.center_id else None
 
 
 @bp.route("/sessions")
@@ -92,10 +86,10 @@ def book():
     user = g.api_user
     try:
         args = booking_arguments(json_body())
-        referral = _own(Referral, args.pop("referral_id"), user)
-        specialist = _own(User, args.pop("specialist_id"), user)
+        referral = get_visible(referrals_visible_to(user), args.pop("referral_id"))
+        specialist = get_visible(colleagues_visible_to(user), args.pop("specialist_id"))
         room_id = args.pop("room_id")
-        room = _own(Room, room_id, user) if room_id is not None else None
+        room = get_visible(rooms_visible_to(user), room_id) if room_id is not None else None
         if referral is None:
             raise ValidationFailed(fields={"referral_id": [_("Choose the child.")]})
         sessions = services.book_series(center=user.center, specialist=specialist, referral=referral, room=room,
@@ -109,9 +103,7 @@ def book():
 
 def _apply(session_id, action):
     """Load a session of the caller's center (else 404), run ``action(session, json)``, answer the session."""
-    session = _own(TherapySession, session_id, g.api_user)
-    if session is None:
-        return api_error(404, _("Not found."))
+    session = get_visible_or_404(sessions_visible_to(g.api_user), session_id)
     data = json_body()
     try:
         action(session, data)
@@ -145,7 +137,7 @@ def move(session_id):
         if on is None or at is None:
             raise ValidationFailed(fields={"on": [_("Enter a date as YYYY-MM-DD.")]} if on is None else
                                    {"at": [_("Enter a time as HH:MM.")]})
-        room = _own(Room, parse_int(data.get("room_id")), g.api_user) if data.get("room_id") else None
+        room = get_visible(rooms_visible_to(g.api_user), data["room_id"]) if data.get("room_id") else None
         services.move_session(session, on=on, at=at, minutes=parse_int(data.get("minutes")) or None, room=room,
                               actor=g.api_user)
 
@@ -215,8 +207,8 @@ def read_plan(referral_id):
         403: {$ref: '#/components/responses/Error403'}
         404: {$ref: '#/components/responses/Error404'}
     """
-    referral = _own(Referral, referral_id, g.api_user)
-    plan = plans.current_plan(referral.id) if referral is not None else None
+    referral = get_visible_or_404(referrals_visible_to(g.api_user), referral_id)
+    plan = plans.current_plan(referral.id)
     if plan is None:
         return api_error(404, _("Not found."))
     body = PlanSchema().dump(plan)

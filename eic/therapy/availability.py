@@ -4,16 +4,12 @@ from datetime import date, time
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from eic.core.errors import Forbidden, ValidationFailed
-from eic.core.roles import Role
+from eic.centers.permissions import can_coordinate_center
+from eic.core.errors import ValidationFailed
 from eic.extensions import db
 
 from .models import ABSENCE_KINDS, Absence, Closure, OpeningHours, WorkingHours
-
-
-def _require_coordinator(actor, center_id):
-    if actor is None or actor.role is not Role.COORDINATOR or actor.center_id != center_id:
-        raise Forbidden()
+from .permissions import require
 
 
 def _check_hours(hours: dict, errors: dict):
@@ -37,20 +33,20 @@ def _replace_hours(hours: dict, delete_stmt, make_row) -> None:
 
 def set_opening_hours(center, *, hours: dict, actor) -> None:
     """Replace a center's weekly opening hours: ``{weekday: (opens, closes) or None}`` (None = closed)."""
-    _require_coordinator(actor, center.id)
+    require(can_coordinate_center(actor, center.id))
     _replace_hours(hours, delete(OpeningHours).where(OpeningHours.center_id == center.id),
                    lambda day, span: OpeningHours(center_id=center.id, weekday=day, opens=span[0], closes=span[1]))
 
 
 def set_working_hours(specialist, *, hours: dict, actor) -> None:
     """Replace a specialist's weekly working hours (same shape as opening hours)."""
-    _require_coordinator(actor, specialist.center_id)
+    require(can_coordinate_center(actor, specialist.center_id))
     _replace_hours(hours, delete(WorkingHours).where(WorkingHours.user_id == specialist.id),
                    lambda day, span: WorkingHours(user_id=specialist.id, weekday=day, starts=span[0], ends=span[1]))
 
 
 def add_closure(center, *, on: date, reason: str, actor) -> Closure:
-    _require_coordinator(actor, center.id)
+    require(can_coordinate_center(actor, center.id))
     if on is None:
         raise ValidationFailed(fields={"on": [_l("Enter a date as YYYY-MM-DD.")]})
     if not (reason or "").strip():
@@ -62,7 +58,7 @@ def add_closure(center, *, on: date, reason: str, actor) -> Closure:
 
 
 def add_absence(specialist, *, starts_on: date, ends_on: date, kind: str, actor) -> Absence:
-    _require_coordinator(actor, specialist.center_id)
+    require(can_coordinate_center(actor, specialist.center_id))
     errors = {}
     if starts_on is None or ends_on is None or ends_on < starts_on:
         errors["ends_on"] = [_l("The end date is before the start date.")]

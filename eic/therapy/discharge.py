@@ -4,16 +4,17 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from eic.core.errors import Conflict, Forbidden, ValidationFailed
-from eic.core.roles import Role
+from eic.core.errors import Conflict, ValidationFailed
 from eic.core.settings import get_setting
 from eic.core.timeutil import add_years, almaty_today, months_between
 from eic.extensions import db
 from eic.referrals import services as referral_services
+from eic.referrals.permissions import can_coordinate
 from eic.referrals.status import Status
 
 from . import plans, settings
 from .models import DISCHARGE_REASONS, Discharge, TherapySession
+from .permissions import require
 from .queries import day_bounds
 
 TRANSITION_FLAG_MONTHS = 33  # 2 years 9 months
@@ -45,8 +46,7 @@ def discharge(referral, *, discharged_on: date, reason: str, exit_ratings: dict,
     """Close an enrolled case: exit outcome ratings, the family's satisfaction, future sessions cancelled, and
     follow-up. ``exit_ratings``: social, knowledge, behaviour (1-7) and new_skills. Raises Forbidden, Conflict,
     ValidationFailed (nothing changes)."""
-    if actor is None or actor.role is not Role.COORDINATOR or actor.center_id != referral.center_id:
-        raise Forbidden()
+    require(can_coordinate(actor, referral))
     if referral.status is not Status.ENROLLED:
         raise Conflict(_l("Only an enrolled child can be discharged."))
     today = today or almaty_today()

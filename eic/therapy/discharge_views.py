@@ -8,11 +8,12 @@ from sqlalchemy import select
 from eic.core.auth import role_required
 from eic.core.errors import DomainError
 from eic.core.forms import apply_errors
+from eic.core.permissions import get_visible_or_404
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.extensions import db
 from eic.intake import queries as intake_queries
-from eic.referrals import queries as referral_queries
+from eic.referrals.permissions import referrals_visible_to
 
 from . import discharge as discharge_rules
 from . import plans
@@ -22,7 +23,7 @@ from .views import bp
 
 
 def _case(referral_id):
-    return referral_queries.visible_referral(current_user, referral_id) or abort(404)
+    return get_visible_or_404(referrals_visible_to(current_user), referral_id)
 
 
 @bp.route("/cases/<int:referral_id>/discharge", methods=["GET", "POST"])

@@ -1,12 +1,14 @@
 """The coordinator's page for opening hours, closures, specialists' working hours and absences."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from eic.accounts.models import User
+from eic.centers.permissions import specialists_visible_to
 from eic.core.auth import role_required
 from eic.core.forms import run_and_commit
+from eic.core.permissions import get_visible_or_404
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.core.validation import parse_int
@@ -17,13 +19,6 @@ from . import availability
 from .forms import ABSENCE_KIND_LABELS, WEEKDAY_LABELS, AbsenceForm, ClosureForm, hours_form_class, hours_from
 from .models import Absence, Closure, OpeningHours, WorkingHours
 from .views import bp
-
-
-def _specialist_or_404(user_id):
-    person = db.session.get(User, user_id) if user_id else None
-    if person is None or person.center_id != current_user.center_id or person.role is not Role.SPECIALIST:
-        abort(404)
-    return person
 
 
 def _filled(form, hours):
@@ -38,7 +33,7 @@ def hours():
     center_id = current_user.center_id
     staff = intake_queries.specialists(center_id)
     chosen = parse_int(request.args.get("specialist_id") or "") or (staff[0].id if staff else None)
-    specialist = _specialist_or_404(chosen) if chosen else None
+    specialist = get_visible_or_404(specialists_visible_to(current_user), chosen) if chosen else None
     opening = _filled(hours_form_class()(formdata=None),
                       availability.hours_of(OpeningHours, OpeningHours.center_id, center_id))
     working = _filled(hours_form_class()(formdata=None), availability.hours_of(
@@ -75,7 +70,7 @@ def save_opening_hours():
 @bp.route("/hours/specialists/<int:user_id>", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def save_working_hours(user_id):
-    specialist = _specialist_or_404(user_id)
+    specialist = get_visible_or_404(specialists_visible_to(current_user), user_id)
     form = hours_form_class()()
     if not form.validate_on_submit():
         flash(_("Enter times as HH:MM."), "error")
@@ -102,7 +97,7 @@ def add_absence():
     if not form.validate_on_submit():
         flash(" ".join(str(m) for v in form.errors.values() for m in v), "error")
         return redirect(url_for("therapy.hours"))
-    specialist = _specialist_or_404(form.specialist.data)
+    specialist = get_visible_or_404(specialists_visible_to(current_user), form.specialist.data)
     return _save(lambda: availability.add_absence(specialist, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
                                                   kind=form.kind.data, actor=current_user),
                  _("The absence was added."), specialist_id=specialist.id)

@@ -11,12 +11,13 @@ from eic.core.auth import role_required
 from eic.core.errors import DomainError
 from eic.core.forms import apply_errors, run_and_commit
 from eic.core.i18n import localized
+from eic.core.permissions import get_visible_or_404
 from eic.core.roles import Role
 from eic.core.timeutil import ALMATY, almaty_today
 from eic.extensions import db
 from eic.intake import queries as intake_queries
-from eic.referrals import queries as referral_queries
 from eic.referrals.models import Referral
+from eic.referrals.permissions import referrals_visible_to
 from eic.referrals.status import Status
 
 from . import plans, queries, services
@@ -28,7 +29,7 @@ STAFF = (Role.COORDINATOR, Role.SPECIALIST)
 
 
 def _case(referral_id):
-    return referral_queries.visible_referral(current_user, referral_id) or abort(404)
+    return get_visible_or_404(referrals_visible_to(current_user), referral_id)
 
 
 def _plan_form(referral, formdata=None):

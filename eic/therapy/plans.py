@@ -7,17 +7,19 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from eic.core.errors import Conflict, Forbidden, ValidationFailed
+from eic.core.errors import Conflict, ValidationFailed
 from eic.core.roles import Role
 from eic.core.settings import get_setting
 from eic.core.timeutil import almaty_today
 from eic.core.validation import parse_date, parse_int
 from eic.extensions import db
+from eic.referrals.permissions import can_coordinate
 from eic.referrals.status import Status
 
 from . import settings
 from .models import (CAREGIVER_SERVICE_KINDS, GOAL_KINDS, NATURAL_SETTINGS, OUTCOME_AREAS, SERVICE_KINDS, SETTINGS,
                      Goal, GoalRating, OutcomeRating, Plan, PlanService, Review, TherapySession)
+from .permissions import require
 
 # "Due soon" from day 30 of the 45 (issue 6 warns at day 30 and 40).
 PLAN_DUE_SOON_DAYS = 15
@@ -50,11 +52,6 @@ def review_state(plan: Plan, *, today: date) -> str:
     if today > plan.next_review_on:
         return "overdue"
     return "due_soon" if (plan.next_review_on - today).days <= REVIEW_DUE_SOON_DAYS else "ok"
-
-
-def _require_coordinator(actor, referral):
-    if actor is None or actor.role is not Role.COORDINATOR or actor.center_id != referral.center_id:
-        raise Forbidden()
 
 
 def current_plan(referral_id: int) -> Plan | None:
@@ -143,7 +140,7 @@ def create_plan(referral, *, starts_on: date, goals: list, services: list, agree
     Raises Forbidden, Conflict (the child is not enrolled), ValidationFailed (every bad goal and service field,
     named ``goals-<i>-<field>`` / ``services-<i>-<field>``).
     """
-    _require_coordinator(actor, referral)
+    require(can_coordinate(actor, referral))
     if referral.status is not Status.ENROLLED:
         raise Conflict(_l("A plan is written for an enrolled child."))
     today = today or almaty_today()
@@ -191,7 +188,7 @@ def record_review(plan: Plan, *, reviewed_on: date, ratings: dict, notes: str = 
     """A review with a GAS rating (-2..+2) for every goal; moves the next review date. Raises ValidationFailed."""
     from eic.referrals.models import Referral
 
-    _require_coordinator(actor, db.session.get(Referral, plan.referral_id))
+    require(can_coordinate(actor, db.session.get(Referral, plan.referral_id)))
     today = today or almaty_today()
     errors = {}
     if reviewed_on is None or reviewed_on > today or reviewed_on < plan.starts_on:
@@ -212,7 +209,7 @@ def record_review(plan: Plan, *, reviewed_on: date, ratings: dict, notes: str = 
 def record_outcomes(referral, *, kind: str, rated_on: date, social: int, knowledge: int, behaviour: int,
                     new_skills: bool | None = None, actor) -> OutcomeRating:
     """Entry or exit ratings, 1-7 in each outcome area; at exit, whether the child gained new skills."""
-    _require_coordinator(actor, referral)
+    require(can_coordinate(actor, referral))
     errors = {}
     if kind not in ("entry", "exit"):
         errors["kind"] = [_l("Choose entry or exit.")]

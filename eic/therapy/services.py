@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from eic.core.errors import Conflict, Forbidden, ValidationFailed
+from eic.core.errors import Conflict, ValidationFailed
 from eic.core.roles import Role
 from eic.core.settings import get_setting
 from eic.core.timeutil import ALMATY, add_working_days, utc_now
@@ -15,6 +15,7 @@ from eic.referrals.status import Status
 from . import settings
 from .calendar import Calendar, Clash, Occurrence, child_sessions, occurrences
 from .models import ABSENCE_REASONS, SETTINGS, RosterEntry, SessionSeries, TherapySession
+from .permissions import can_book, can_record, can_write_note, require
 
 MAX_OCCURRENCES = 60
 HOME_SETTINGS = ("home",)
@@ -30,11 +31,6 @@ class BookingClash(Conflict):
     def __init__(self, clashes, message=None):
         super().__init__(message, conflicts=[c.as_dict() for c in clashes])
         self.clashes = clashes
-
-
-def _require_coordinator(actor, center_id):
-    if actor is None or actor.role is not Role.COORDINATOR or actor.center_id != center_id:
-        raise Forbidden()
 
 
 def _check_parties(*, center, specialist, room, referral, setting, minutes, errors):
@@ -67,7 +63,7 @@ def book_series(*, center, specialist, referral, room=None, setting="center", st
     Raises ValidationFailed (bad input), Forbidden (not this center's coordinator), BookingClash (listing every
     clashing date; nothing saved).
     """
-    _require_coordinator(actor, center.id)
+    require(can_book(actor, center.id))
     errors = {}
     room = _check_parties(center=center, specialist=specialist, room=room, referral=referral, setting=setting,
                           minutes=minutes, errors=errors)
@@ -155,7 +151,7 @@ def _save(sessions, planned):
 
 def cancel_session(session: TherapySession, *, reason: str, actor) -> None:
     """Cancel a session; its slot can be booked again. Raises Forbidden, ValidationFailed."""
-    _require_coordinator(actor, session.center_id)
+    require(can_book(actor, session.center_id))
     if not (reason or "").strip():
         raise ValidationFailed(fields={"reason": [_l("Give a reason.")]})
     if not session.is_active:
@@ -169,7 +165,7 @@ def cancel_session(session: TherapySession, *, reason: str, actor) -> None:
 def move_session(session: TherapySession, *, on: date, at: time, minutes: int | None = None, room=None, actor,
                  now=None) -> TherapySession:
     """Move a session to another time (and room) with the same checks as booking. Raises BookingClash."""
-    _require_coordinator(actor, session.center_id)
+    require(can_book(actor, session.center_id))
     if not session.is_active:
         raise Conflict(_l("A cancelled session cannot be moved."))
     minutes = minutes or int((session.ends_at - session.starts_at).total_seconds() // 60)
@@ -198,7 +194,7 @@ def add_to_roster(session: TherapySession, *, referral, actor) -> RosterEntry:
     Refused when the group is full, the child is already on it, or the child (caregiver) is busy then.
     Raises Forbidden, Conflict, ValidationFailed.
     """
-    _require_coordinator(actor, session.center_id)
+    require(can_book(actor, session.center_id))
     if not session.is_group or not session.is_active:
         raise Conflict(_l("This is not an open group session."))
     if referral.center_id != session.center_id or referral.status is not Status.ENROLLED:
@@ -229,9 +225,7 @@ def add_to_roster(session: TherapySession, *, referral, actor) -> RosterEntry:
 
 def _require_session_staff(actor, session):
     """The session's specialist or the center's coordinator."""
-    if actor is None or actor.center_id != session.center_id or not (
-            actor.role is Role.COORDINATOR or (actor.role is Role.SPECIALIST and actor.id == session.specialist_id)):
-        raise Forbidden()
+    require(can_record(actor, session))
 
 
 def record_attendance(session: TherapySession, *, attended: bool, reason: str | None = None, actor,
@@ -257,8 +251,7 @@ def record_note(session: TherapySession, *, done: str, progress: str = "", famil
                 actor, now=None) -> TherapySession:
     """Write the session note (the specialist of the session): what was done, the plan goals it worked on, the
     progress seen and the family's plan. Raises Forbidden, Conflict, ValidationFailed."""
-    if actor is None or actor.id != session.specialist_id:
-        raise Forbidden()
+    require(can_write_note(actor, session))
     if session.attendance != "attended":
         raise Conflict(_l("Record the child's attendance before the note."))
     if not (done or "").strip():

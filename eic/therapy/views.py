@@ -1,7 +1,7 @@
 """Calendar pages: booking from a case, the week view, a session, and the specialist's day."""
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,28 +11,23 @@ from eic.core.auth import role_required
 from eic.core.errors import DomainError, ValidationFailed
 from eic.core.forms import apply_errors, run_and_commit
 from eic.core.i18n import localized
+from eic.core.permissions import get_visible, get_visible_or_404
 from eic.core.roles import Role
 from eic.core.timeutil import ALMATY, almaty_today
 from eic.core.validation import parse_date, parse_int
 from eic.extensions import db
 from eic.intake import queries as intake_queries
 from eic.referrals import queries as referral_queries
+from eic.referrals.permissions import referrals_visible_to
 from eic.referrals.status import Status
 
 from . import plans, queries, services
 from .forms import (ABSENCE_LABELS, SERVICE_KIND_LABELS, SETTING_LABELS, AttendanceForm, BookingForm, CancelForm,
                     GroupBookingForm, MoveForm, NoteForm, RosterForm)
-from .models import TherapySession
+from .permissions import sessions_visible_to
 
 bp = Blueprint("therapy", __name__, template_folder="templates", url_prefix="/therapy")
 STAFF = (Role.COORDINATOR, Role.SPECIALIST)
-
-
-def _session_or_404(session_id) -> TherapySession:
-    row = db.session.get(TherapySession, session_id)
-    if row is None or row.center_id != current_user.center_id:
-        abort(404)
-    return row
 
 
 def _service_label(service) -> str:
@@ -74,7 +69,7 @@ def _fill_booking_choices(form):
 @bp.route("/cases/<int:referral_id>/book", methods=["GET", "POST"])
 @role_required(Role.COORDINATOR)
 def book(referral_id):
-    referral = referral_queries.visible_referral(current_user, referral_id) or abort(404)
+    referral = get_visible_or_404(referrals_visible_to(current_user), referral_id)
     form = BookingForm()
     _fill_booking_choices(form)
     plan = plans.current_plan(referral.id)
@@ -104,7 +99,7 @@ def book_group():
 @role_required(Role.COORDINATOR)
 def add_to_roster(session_id):
     def add(row, form):
-        referral = referral_queries.visible_referral(current_user, form.referral.data) if form.referral.data else None
+        referral = get_visible(referrals_visible_to(current_user), form.referral.data) if form.referral.data else None
         if referral is None:
             raise ValidationFailed(fields={"referral": [_("Choose the child.")]})
         services.add_to_roster(row, referral=referral, actor=current_user)
@@ -143,7 +138,7 @@ def my_day():
 @bp.route("/sessions/<int:session_id>")
 @role_required(*STAFF)
 def session_detail(session_id):
-    row = _session_or_404(session_id)
+    row = get_visible_or_404(sessions_visible_to(current_user), session_id)
     local = row.starts_at.astimezone(ALMATY)
     plan = plans.current_plan(row.referral_id) if row.referral_id else None
     note_form = NoteForm(formdata=None, done=row.note_done, progress=row.note_progress,
@@ -166,7 +161,7 @@ def session_detail(session_id):
 
 def _act(session_id, form_class, action, done_message):
     """Validate ``form_class``, run ``action(row, form)``, commit and go back to the session."""
-    row = _session_or_404(session_id)
+    row = get_visible_or_404(sessions_visible_to(current_user), session_id)
     form = form_class()
     if form.validate_on_submit():
         run_and_commit(lambda: action(row, form), done_message)
