@@ -79,3 +79,8 @@ def affiliation_objects(center_id, polyclinic_id, discipline_id) -> dict:
         "polyclinic": db.session.get(Polyclinic, polyclinic_id) if polyclinic_id else None,
         "discipline": db.session.get(Discipline, discipline_id) if discipline_id else None,
     }
+
+
+def center_codes() -> dict[int, str]:
+    """Every center's id to its code (active or not), for answers keyed by code."""
+    return dict(db.session.execute(select(Center.id, Center.code)).all())

@@ -3,15 +3,15 @@ from flask import Blueprint, g, jsonify, request
 from marshmallow import Schema, fields
 
 from eic.accounts.api_auth import token_required
-from eic.centers.models import Center
+from eic.centers import queries as center_queries
 from eic.core.api import API_PREFIX
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.core.validation import parse_int
 from eic.extensions import csrf, db
 
-from . import figures
-from .models import AllocationLine
+from . import figures, queries
+from .permissions import center_filter
 
 bp = Blueprint("rollout_api", __name__, url_prefix=API_PREFIX + "/rollout")
 csrf.exempt(bp)
@@ -47,11 +47,6 @@ class TrainingProgressSchema(Schema):
     by_discipline = fields.Dict(metadata={"description": "discipline code: trained, staff"})
 
 
-def _scope():
-    user = g.api_user
-    return user.center_id if user.role is Role.COORDINATOR else None
-
-
 @bp.route("/equipment")
 @token_required(Role.FOUNDATION, Role.COORDINATOR)
 def equipment():
@@ -67,21 +62,13 @@ def equipment():
         401: {$ref: '#/components/responses/Error401'}
         403: {$ref: '#/components/responses/Error403'}
     """
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
-    stmt = select(AllocationLine).options(selectinload(AllocationLine.steps)).order_by(AllocationLine.id)
-    if _scope() is not None:
-        stmt = stmt.where(AllocationLine.center_id == _scope())
-    year = parse_int(request.args.get("year") or "")
-    if year:
-        stmt = stmt.where(AllocationLine.programme_year == year)
+    lines = queries.lines_with_steps(g.api_user, year=parse_int(request.args.get("year") or ""))
     body = [{"id": line.id, "center": line.center.code, "item": line.item.code, "programme_year": line.programme_year,
              "quantity": line.quantity, "unit_price": line.unit_price, "amount": line.amount, "source": line.source,
              "stage": line.stage,
              "expected_delivery_on": line.expected_delivery_on.isoformat() if line.expected_delivery_on else None,
              "steps": [{"stage": s.stage, "on": s.on.isoformat(), "document": s.document} for s in line.steps]}
-            for line in db.session.scalars(stmt)]
+            for line in lines]
     db.session.commit()
     return jsonify(body)
 
@@ -129,10 +116,8 @@ def training():
         401: {$ref: '#/components/responses/Error401'}
         403: {$ref: '#/components/responses/Error403'}
     """
-    from sqlalchemy import select
-
-    progress = figures.progress(almaty_today(), _scope())
-    codes = dict(db.session.execute(select(Center.id, Center.code)).all())
+    progress = figures.progress(almaty_today(), center_filter(g.api_user))
+    codes = center_queries.center_codes()
     body = {"target": progress.target, "trained": progress.trained, "staff": progress.staff,
             "by_center": {codes[cid]: {"trained": t, "staff": n} for cid, (t, n) in progress.by_center.items()},
             "by_discipline": {code: {"trained": t, "staff": n} for code, (t, n) in progress.by_discipline.items()}}

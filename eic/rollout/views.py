@@ -3,22 +3,22 @@ ministry officials see the national aggregates. No page here shows a child."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from eic.centers import queries as center_queries
 from eic.centers.models import Center, Discipline
 from eic.core.auth import role_required
 from eic.core.forms import SpreadsheetForm, run_and_commit
+from eic.core.permissions import get_visible_or_404
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.core.validation import parse_int
 from eic.extensions import db
 
-from . import figures, imports, services
+from . import figures, imports, queries, services
 from .forms import (CHECKLIST_ITEMS, SCORE_CHOICES, AdvanceForm, BudgetForm, CohortForm, CompleteForm, CourseForm,
                     DateOnlyForm, DayForm, EnrolForm, IssueForm, ItemForm, LineForm, VisitForm, center_choices)
-from .models import STAGES, AllocationLine, Cohort, Course, Enrolment, EquipmentItem, LineIssue, Visit, VisitAction
+from .models import STAGES, Cohort, Course, EquipmentItem, VisitAction
+from .permissions import center_filter, lines_visible_to
 
 bp = Blueprint("rollout", __name__, template_folder="templates", url_prefix="/rollout")
 FOUNDATION = (Role.FOUNDATION,)
@@ -27,7 +27,7 @@ READERS = (Role.FOUNDATION, Role.COORDINATOR)
 
 def own_center_id():
     """None for the foundation (every center); the coordinator's own center."""
-    return current_user.center_id if current_user.role is Role.COORDINATOR else None
+    return center_filter(current_user)
 
 
 def _save(form, action, message) -> bool:
@@ -97,31 +97,19 @@ def equipment_page(form=None, *, upload=None, errors=()):
     if form is None:
         form = LineForm(programme_year=today.year)
         form.fill_choices()
-    stmt = select(AllocationLine).order_by(AllocationLine.programme_year.desc(), AllocationLine.center_id,
-                                           AllocationLine.id)
     center_id = own_center_id() or parse_int(request.args.get("center") or "")
-    if center_id:
-        stmt = stmt.where(AllocationLine.center_id == center_id)
     stage = request.args.get("stage") or ""
-    if stage in STAGES:
-        stmt = stmt.where(AllocationLine.stage == stage)
-    return render_template("rollout/equipment.html", lines=db.session.scalars(stmt).all(), form=form,
+    lines = queries.allocation_lines(current_user, center_id=center_id, stage=stage)
+    return render_template("rollout/equipment.html", lines=lines, form=form,
                            overdue=figures.overdue_deliveries(today, own_center_id()), stage=stage,
                            center_id=center_id, centers=center_choices(), upload=upload or SpreadsheetForm(),
                            errors=errors, columns=imports.EQUIPMENT, stages=STAGES)
 
 
-def _line_or_404(line_id) -> AllocationLine:
-    line = db.get_or_404(AllocationLine, line_id)
-    if own_center_id() is not None and line.center_id != own_center_id():
-        abort(404)
-    return line
-
-
 @bp.route("/equipment/<int:line_id>", methods=["GET", "POST"])
 @role_required(*READERS)
 def line(line_id):
-    line = _line_or_404(line_id)
+    line = get_visible_or_404(lines_visible_to(current_user), line_id)
     advance, issue, resolve = AdvanceForm(prefix="advance"), IssueForm(prefix="issue"), DateOnlyForm(prefix="resolve")
     if request.method == "POST":
         if current_user.role is not Role.FOUNDATION:
@@ -137,9 +125,7 @@ def line(line_id):
                 line, kind=issue.kind.data, reported_on=issue.reported_on.data, description=issue.description.data,
                 actor=current_user), _("Issue recorded."))
         elif what == "resolve" and resolve.validate_on_submit():
-            target = db.get_or_404(LineIssue, parse_int(request.form.get("issue_id") or "") or 0)
-            if target.line_id != line.id:
-                abort(404)
+            target = queries.issue_of_line(line, parse_int(request.form.get("issue_id") or "")) or abort(404)
             done = _save(resolve, lambda: services.resolve_issue(target, on=resolve.on.data, actor=current_user),
                          _("Issue resolved."))
         if done:
@@ -157,7 +143,7 @@ def catalogue():
                                                              "manufacturer", "model", "unit_price")}),
             _("Item added.")):
         return redirect(url_for("rollout.catalogue"))
-    items = db.session.scalars(select(EquipmentItem).order_by(EquipmentItem.category, EquipmentItem.code)).all()
+    items = queries.catalogue()
     return render_template("rollout/catalogue.html", items=items, form=form)
 
 
@@ -189,16 +175,10 @@ def training_page(*, upload=None, errors=()):
     """The training page; also shown again, with its errors, after a failed import."""
     today = almaty_today()
     center_id = own_center_id()
-    stmt = select(Enrolment).join(Enrolment.trainee).order_by(Enrolment.id.desc())
-    if center_id is not None:
-        from .models import Trainee
-
-        stmt = stmt.where(Trainee.center_id == center_id)
     return render_template("rollout/training.html", progress=figures.progress(today, center_id),
                            needed=figures.still_needed(today, center_id), today=today,
-                           courses=db.session.scalars(select(Course).order_by(Course.code)).all(),
-                           cohorts=db.session.scalars(select(Cohort).order_by(Cohort.starts_on.desc())).all(),
-                           enrolments=db.session.scalars(stmt.limit(500)).all(),
+                           courses=queries.courses(), cohorts=queries.cohorts(),
+                           enrolments=queries.recent_enrolments(current_user),
                            centers={c.id: c for c in center_queries.centers(active_only=False)},
                            upload=upload or SpreadsheetForm(), errors=errors, columns=imports.ROSTER,
                            disciplines={d.code: d for d in center_queries.disciplines()})
@@ -209,7 +189,7 @@ def training_page(*, upload=None, errors=()):
 def courses():
     form, cohort = CourseForm(prefix="course"), CohortForm(prefix="cohort")
     cohort.course.choices = [(c.id, f"{c.code} · {c.title}")
-                             for c in db.session.scalars(select(Course).order_by(Course.code))]
+                             for c in queries.courses()]
     what = request.form.get("what")
     if what == "course" and form.validate_on_submit() and _save(form, lambda: services.create_course(
             actor=current_user, **{k: form[k].data for k in ("code", "title", "provider", "hours", "mode",
@@ -222,8 +202,7 @@ def courses():
             actor=current_user), _("Cohort added.")):
         return redirect(url_for("rollout.courses"))
     return render_template("rollout/courses.html", form=form, cohort_form=cohort,
-                           courses=db.session.scalars(select(Course).order_by(Course.code)).all(),
-                           cohorts=db.session.scalars(select(Cohort).order_by(Cohort.starts_on.desc())).all())
+                           courses=queries.courses(), cohorts=queries.cohorts())
 
 
 @bp.route("/training/cohorts/<int:cohort_id>", methods=["GET", "POST"])
@@ -236,9 +215,8 @@ def cohort(cohort_id):
     what = request.form.get("what")
     enrolment = None
     if what in ("day", "done"):
-        enrolment = db.get_or_404(Enrolment, parse_int(request.form.get("enrolment_id") or "") or 0)
-        if enrolment.cohort_id != cohort.id:
-            abort(404)
+        enrolment = queries.enrolment_in_cohort(cohort, parse_int(request.form.get("enrolment_id") or "")) \
+            or abort(404)
     ok = False
     if what == "enrol" and enrol.validate_on_submit():
         ok = _save(enrol, lambda: services.enrol_staff_member(
@@ -254,8 +232,7 @@ def cohort(cohort_id):
                                                    actor=current_user), _("Completion recorded."))
     if ok:
         return redirect(url_for("rollout.cohort", cohort_id=cohort.id))
-    enrolments = db.session.scalars(select(Enrolment).where(Enrolment.cohort_id == cohort.id)
-                                    .options(selectinload(Enrolment.days)).order_by(Enrolment.id)).all()
+    enrolments = queries.cohort_enrolments(cohort)
     return render_template("rollout/cohort.html", cohort=cohort, enrolments=enrolments, enrol=enrol, day=day,
                            done=done)
 
@@ -274,8 +251,7 @@ def visits():
             actions=form.filled_actions(), actor=current_user), _("Visit recorded.")):
         return redirect(url_for("rollout.visits"))
     return render_template("rollout/visits.html", form=form, checklist=CHECKLIST_ITEMS, score_choices=SCORE_CHOICES,
-                           visits=db.session.scalars(select(Visit).options(selectinload(Visit.actions))
-                                                     .order_by(Visit.visited_on.desc())).all(),
+                           visits=queries.visits(),
                            overdue=figures.overdue_actions(today), finish=DateOnlyForm(prefix="finish"), today=today)
 
 
