@@ -12,6 +12,7 @@ from eic.core.validation import parse_int
 from eic.extensions import csrf, db
 
 from . import figures
+from .served import DEFINITION
 
 bp = Blueprint("capacity_api", __name__, url_prefix=API_PREFIX)
 csrf.exempt(bp)
@@ -72,8 +73,7 @@ def center_capacity(code):
     cap = data["capacity"]
     body = {
         "center": center.code, "year": year, "as_of": today.isoformat(),
-        "definition": _("Families served: distinct children enrolled at the center during the year, or with at "
-                        "least one attended session at the center during the year."),
+        "definition": str(DEFINITION),
         "families_served": cap.served, "target": cap.target, "expected_to_date": cap.expected_to_date,
         "projected": cap.projected, "alert": cap.alert,
         "cumulative": [{"month_end": end.isoformat(), "families_served": n} for end, n in data["cumulative"]],

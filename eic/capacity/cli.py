@@ -15,7 +15,8 @@ def snapshot(since):
     """Compute the monthly summary of families served."""
     from eic.core.timeutil import almaty_today
 
-    from .snapshots import closed_months, refresh, refresh_due
+    from .served import closed_months
+    from .snapshots import refresh, refresh_due
 
     today = almaty_today()
     if since is None:

@@ -1,76 +1,34 @@
 """A center's work against its target: families served, expectation, projection, waitlist, timeliness.
 
-Families served in a year (the definition shown on the page): distinct children enrolled at the center during
-the year, or with at least one attended session at the center during the year.
+"Families served" is defined and read in ``served.py``.
 """
 import statistics
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, union
+from sqlalchemy import func, select
 
 from eic.core.settings import get_setting
 from eic.core.timeutil import ALMATY, add_working_days
 from eic.extensions import db
 from eic.referrals.models import Referral
 from eic.referrals.status import Status
-from eic.therapy.models import Plan, RosterEntry, TherapySession
+from eic.therapy.models import Plan, TherapySession
 
 from . import settings
+from .served import families_served, served_children
 
 
-def _bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    return (datetime.combine(first, time(0), tzinfo=ALMATY),
-            datetime.combine(last + timedelta(days=1), time(0), tzinfo=ALMATY))
-
-
-def served_rows(first: date, last: date, center_id: int | None = None):
-    """A SELECT of distinct (center_id, child_id) served between two dates (inclusive), from the monthly summary
-    where it is current, else live (``snapshots.served_rows``)."""
-    from .snapshots import served_rows as summarised
-
-    return summarised(first, last, center_id)
-
-
-def live_served_rows(first: date, last: date, center_id: int | None = None):
-    """The definition, on the live tables: distinct (center_id, child_id) enrolled between two dates (inclusive),
-    or who attended a session in them, individually or on a group's roster."""
-    return union(*live_served_parts(first, last, center_id))
-
-
-def live_served_parts(first: date, last: date, center_id: int | None = None) -> list:
-    """The SELECTs whose UNION is ``live_served_rows`` (SQLite cannot nest a UNION inside a UNION)."""
-    start, end = _bounds(first, last)
-    enrolled = select(Referral.center_id, Referral.child_id).where(Referral.enrolled_on >= first,
-                                                                   Referral.enrolled_on <= last)
-    in_period = (TherapySession.starts_at >= start, TherapySession.starts_at < end)
-    attended = select(TherapySession.center_id, TherapySession.child_id).where(
-        *in_period, TherapySession.attendance == "attended", TherapySession.child_id.is_not(None))
-    grouped = select(TherapySession.center_id, Referral.child_id).select_from(RosterEntry).join(
-        TherapySession, TherapySession.id == RosterEntry.session_id).join(
-        Referral, Referral.id == RosterEntry.referral_id).where(*in_period, RosterEntry.attendance == "attended")
-    if center_id is not None:
-        enrolled = enrolled.where(Referral.center_id == center_id)
-        attended = attended.where(TherapySession.center_id == center_id)
-        grouped = grouped.where(TherapySession.center_id == center_id)
-    return [enrolled, attended, grouped]
-
-
-def served_children(center_id: int, first: date, last: date):
-    """A SELECT of the distinct child ids served at a center between two dates (inclusive)."""
-    rows = served_rows(first, last, center_id).subquery()
-    return select(rows.c.child_id)
-
-
-def families_served(center_id: int, first: date, last: date) -> int:
-    return db.session.scalar(select(func.count()).select_from(served_rows(first, last, center_id).subquery()))
-
-
-def served_by_center(first: date, last: date) -> dict[int, int]:
-    """Families served per center in one query."""
-    rows = served_rows(first, last).subquery()
-    return dict(db.session.execute(select(rows.c.center_id, func.count()).group_by(rows.c.center_id)).all())
+def served_referrals(center_id: int, first: date, last: date) -> list:
+    """The children behind "families served": each served child's latest referral at the center."""
+    rows = db.session.scalars(select(Referral).where(Referral.center_id == center_id,
+                                                     Referral.child_id.in_(served_children(center_id, first, last)))
+                              .order_by(Referral.child_id, Referral.id)).all()
+    latest = {}
+    for referral in rows:
+        latest[referral.child_id] = referral
+    return list(latest.values())
 
 
 def months(first: date, last: date) -> list[tuple[date, date]]:

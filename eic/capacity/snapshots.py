@@ -10,37 +10,18 @@
 """
 from datetime import date, timedelta
 
-from sqlalchemy import delete, event, func, insert, literal, select, union
+from sqlalchemy import delete, event, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from eic.core.timeutil import ALMATY, almaty_today, utc_now
 from eic.extensions import db
 
 from .models import ServedMonth, SnapshotMonth
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def month_end(first: date) -> date:
-    return date(first.year + (first.month == 12), first.month % 12 + 1, 1) - timedelta(days=1)
-
-
-def closed_months(first: date, last: date, today: date | None = None) -> list[date]:
-    """The first days of the months between two dates that are over (before the current Almaty month)."""
-    current = month_start(today or almaty_today())
-    result, day = [], month_start(first)
-    while day <= last and day < current:
-        result.append(day)
-        day = month_end(day) + timedelta(days=1)
-    return result
+from .served import closed_months, live_served_rows, month_end, month_start
 
 
 def refresh(months: list[date]) -> dict[date, int]:
     """Recompute the given (closed) months; returns the rows stored per month. The caller commits."""
-    from .figures import live_served_rows
-
     stored = {}
     for first in months:
         rows = live_served_rows(first, month_end(first)).subquery()
@@ -74,36 +55,6 @@ def refresh_due(*, today: date | None = None, back_to: date | None = None) -> di
     if last_month >= back_to and last_month not in due:
         due.append(last_month)
     return refresh(sorted(due))
-
-
-def served_rows(first: date, last: date, center_id: int | None = None):
-    """A SELECT of distinct (center_id, child_id) served between two dates: current summary months from
-    ``served_months``, everything else live."""
-    from .figures import live_served_parts, live_served_rows
-
-    stored = [m for m in closed_months(first, last)
-              if m >= first and month_end(m) <= last]
-    if stored:
-        stored = list(db.session.scalars(select(SnapshotMonth.month).where(SnapshotMonth.month.in_(stored))))
-    if not stored:
-        return live_served_rows(first, last, center_id)
-    parts = [select(ServedMonth.center_id, ServedMonth.child_id).where(ServedMonth.month.in_(stored)).distinct()]
-    if center_id is not None:
-        parts[0] = parts[0].where(ServedMonth.center_id == center_id)
-    # The days of the range outside the stored months, as contiguous spans, live.
-    stored_set, span_start, day = set(stored), None, first
-    while day <= last:
-        month = month_start(day)
-        covered = month in stored_set
-        if not covered and span_start is None:
-            span_start = day
-        if covered and span_start is not None:
-            parts += live_served_parts(span_start, day - timedelta(days=1), center_id)
-            span_start = None
-        day = month_end(month) + timedelta(days=1) if covered else min(month_end(month), last) + timedelta(days=1)
-    if span_start is not None:
-        parts += live_served_parts(span_start, last, center_id)
-    return union(*parts) if len(parts) > 1 else parts[0]
 
 
 # Past flake8's complexity limit on purpose: one branch per kind of changed record, side by side.

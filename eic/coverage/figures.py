@@ -8,7 +8,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from eic.capacity.figures import merged_timeliness, months, served_by_center, timeliness_all
+from eic.capacity.figures import merged_timeliness, months, timeliness_all
+from eic.capacity.served import served_by_center
 from eic.centers.models import Center, Region
 from eic.extensions import db
 from eic.referrals.models import Referral, StatusChange

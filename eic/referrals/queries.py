@@ -35,3 +35,11 @@ def iin_history(child_id: int):
 
     return db.session.scalars(select(IinChange).where(IinChange.child_id == child_id)
                               .order_by(IinChange.changed_at.desc(), IinChange.id.desc())).all()
+
+
+def referrals_by_id(ids) -> dict:
+    """Referrals by id, for drill-downs whose ids come from a scoped figure (never from the request)."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {r.id: r for r in db.session.scalars(select(Referral).where(Referral.id.in_(ids)))}

@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from eic.capacity import figures
+from eic.capacity import figures, served
 from eic.referrals.status import Status
 from tests.factories.centers import CenterFactory
 from tests.factories.referrals import ChildFactory, ReferralFactory
@@ -44,8 +44,8 @@ def test_families_served_counts_each_child_once(center):
     # E: served at another center only.
     e = ReferralFactory(status=Status.ENROLLED, enrolled_on=date(YEAR, 2, 1))
     attended(e, date(YEAR, 2, 2))
-    assert figures.families_served(center.id, date(YEAR, 1, 1), date(YEAR, 12, 31)) == 3
-    assert figures.families_served(center.id, date(YEAR, 1, 1), date(YEAR, 1, 31)) == 2  # A and C
+    assert served.families_served(center.id, date(YEAR, 1, 1), date(YEAR, 12, 31)) == 3
+    assert served.families_served(center.id, date(YEAR, 1, 1), date(YEAR, 1, 31)) == 2  # A and C
 
 
 def test_expectation_projection_and_alerts(center):
@@ -96,10 +96,10 @@ def test_a_child_on_a_groups_roster_is_served(center):
     away = ReferralFactory(center=center, status=Status.ENROLLED, enrolled_on=date(YEAR - 1, 5, 1))
     RosterEntryFactory(session_id=group.id, referral_id=present.id, attendance="attended")
     RosterEntryFactory(session_id=group.id, referral_id=away.id, attendance="absent")
-    served = figures.served_children(center.id, date(YEAR, 1, 1), date(YEAR, 12, 31))
+    children = served.served_children(center.id, date(YEAR, 1, 1), date(YEAR, 12, 31))
     from eic.extensions import db
 
-    assert set(db.session.scalars(served)) == {present.child_id}
+    assert set(db.session.scalars(children)) == {present.child_id}
 
 
 def test_served_by_center_months_and_cumulative(center):
@@ -107,7 +107,7 @@ def test_served_by_center_months_and_cumulative(center):
     attended(a, date(YEAR, 2, 3))
     b = ReferralFactory(center=center, status=Status.ENROLLED, enrolled_on=date(YEAR, 2, 10))
     other = ReferralFactory(status=Status.ENROLLED, enrolled_on=date(YEAR, 2, 1))
-    assert figures.served_by_center(date(YEAR, 2, 1), date(YEAR, 2, 28)) == {center.id: 2, other.center_id: 1}
+    assert served.served_by_center(date(YEAR, 2, 1), date(YEAR, 2, 28)) == {center.id: 2, other.center_id: 1}
     assert figures.months(date(YEAR, 1, 15), date(YEAR, 3, 2)) == [
         (date(YEAR, 1, 15), date(YEAR, 1, 31)), (date(YEAR, 2, 1), date(YEAR, 2, 28)),
         (date(YEAR, 3, 1), date(YEAR, 3, 2))]
