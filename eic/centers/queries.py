@@ -84,3 +84,10 @@ def affiliation_objects(center_id, polyclinic_id, discipline_id) -> dict:
 def center_codes() -> dict[int, str]:
     """Every center's id to its code (active or not), for answers keyed by code."""
     return dict(db.session.execute(select(Center.id, Center.code)).all())
+
+
+def births_by_region(year: int) -> dict[int, int]:
+    """Recorded live births per region id for ``year``."""
+    from .models import RegionBirths
+
+    return {b.region_id: b.births for b in db.session.scalars(select(RegionBirths).where(RegionBirths.year == year))}

@@ -49,12 +49,9 @@ def edit(center_id):
 def births():
     """Live births per region for a year: the base of the ministry's coverage of need."""
     from flask import request
-    from sqlalchemy import select
 
     from eic.core.timeutil import almaty_today
     from eic.core.validation import parse_int
-
-    from .models import RegionBirths
 
     year = parse_int(request.values.get("year") or "") or almaty_today().year - 1
     regions = queries.regions()
@@ -72,7 +69,7 @@ def births():
             db.session.commit()
             flash(_("Births saved."), "success")
             return redirect(url_for("centers.births", year=year))
-    current = {b.region_id: b.births for b in db.session.scalars(select(RegionBirths).where(RegionBirths.year == year))}
+    current = queries.births_by_region(year)
     return render_template("centers/births.html", regions=regions, year=year, current=current,
                            upload=SpreadsheetForm(), errors=[], columns=dict(services.BIRTHS_COLUMNS))
 
@@ -82,12 +79,8 @@ def births():
 def births_import():
     """Births per region from the statistics bureau's spreadsheet (the template's three columns). A file with any
     error imports nothing; the errors are listed by row and column."""
-    from sqlalchemy import select
-
     from eic.core.timeutil import almaty_today
     from eic.core.xlsx_import import RowsInvalid, SpreadsheetRejected, read_rows
-
-    from .models import RegionBirths
 
     form = SpreadsheetForm()
     errors = []
@@ -106,7 +99,7 @@ def births_import():
             flash(_("Imported births for %(n)s regions and years.", n=count), "success")
             return redirect(url_for("centers.births", year=rows[0][1][1]))
     year = almaty_today().year - 1
-    current = {b.region_id: b.births for b in db.session.scalars(select(RegionBirths).where(RegionBirths.year == year))}
+    current = queries.births_by_region(year)
     return render_template("centers/births.html", regions=queries.regions(), year=year, current=current,
                            upload=form, errors=errors, columns=dict(services.BIRTHS_COLUMNS)), 422
 
@@ -117,12 +110,11 @@ def births_template():
     """The import template: one row per region with its ISO and KATO codes and names, year and births to fill."""
     from flask import request
 
-    from eic.core.i18n import localized
     from eic.core.timeutil import almaty_today
     from eic.core.validation import parse_int
     from eic.core.xlsx import xlsx_response
 
+    from . import exports
+
     year = parse_int(request.args.get("year") or "") or almaty_today().year - 1
-    headers = [str(label) for _col, label in services.BIRTHS_COLUMNS] + [_("Region name (for reading only)")]
-    rows = ([r.iso_code, year, None, localized(r, "name")] for r in queries.regions())
-    return xlsx_response(f"births-{year}-template.xlsx", [(_("Births"), headers, rows, [14, 10, 14, 40])])
+    return xlsx_response(f"births-{year}-template.xlsx", exports.births_template(year))

@@ -21,7 +21,7 @@ def reports_dir() -> Path:
 def weekly_workbook(now) -> str:
     from eic.core.xlsx import write_workbook
 
-    from .views import coverage_sheets
+    from .exports import coverage_sheets
 
     until = now.astimezone(ALMATY).date() - timedelta(days=1)
     first = date(until.year, 1, 1)

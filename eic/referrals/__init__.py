@@ -4,9 +4,9 @@
 def init_app(app):
     from eic.core.api import register_schemas
 
-    from . import api, schemas, views
+    from . import api, schemas, status, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
-    app.jinja_env.globals["status_label"] = views.status_label
+    app.jinja_env.globals["status_label"] = status.status_label
     register_schemas(app, **schemas.OPENAPI_SCHEMAS)

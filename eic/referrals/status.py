@@ -64,3 +64,8 @@ DECLINE_REASON_LABELS = {
     DeclineReason.SERVED_ELSEWHERE: _l("Already served elsewhere"),
     DeclineReason.OTHER: _l("Other"),
 }
+
+
+def status_label(status) -> str:
+    """The status named in the reader's language."""
+    return str(STATUS_LABELS[Status(status)])

@@ -11,19 +11,16 @@ from eic.core.pagination import paginate
 from eic.core.permissions import get_visible_or_404
 from eic.core.roles import CHILD_DATA_ROLES, Role
 from eic.core.timeutil import almaty_today
+from eic.core.xlsx import xlsx_response
 from eic.extensions import db
 from eic.referrals.permissions import referrals_visible_to
 
-from . import permissions, queries, services
+from . import exports, permissions, queries, services
 from .forms import FIELD_MAP, IIN_REASON_LABELS, RELATION_LABELS, IinChangeForm, ReferralForm, WithdrawForm
-from .status import STATUS_LABELS, Status
+from .status import Status
 from .timeline import ages, timeline
 
 bp = Blueprint("referrals", __name__, template_folder="templates")
-
-
-def status_label(status) -> str:
-    return str(STATUS_LABELS[Status(status)])
 
 
 def _default_center_code(user):
@@ -142,19 +139,5 @@ def withdraw(referral_id):
 @role_required(*CHILD_DATA_ROLES)
 def export():
     """The referrals the user may see, as a workbook (dates as real dates)."""
-    from eic.core.xlsx import xlsx_response
-
-    status = request.args.get("status") or None
-    headers = [_("Referral"), _("Last name"), _("First name"), _("IIN"), _("Date of birth"), _("Center"),
-               _("Referred"), _("Status"), _("Accepted"), _("First contact"), _("Assessment"), _("Enrolled"),
-               _("Reason")]
-
-    def rows():
-        for r in db.session.scalars(queries.referral_list(current_user, status=status,
-                                                          search=request.args.get("q"))).yield_per(500):
-            yield [r.id, r.child.last_name, r.child.first_name, r.child.iin, r.child.birth_on, r.center.code,
-                   r.referred_on, status_label(r.status), r.accepted_on, r.first_contact_on, r.assessed_on,
-                   r.enrolled_on, r.decision_reason]
-
-    return xlsx_response("referrals.xlsx", [(_("Referrals"), headers, rows(),
-                                             [10, 18, 16, 14, 12, 12, 12, 14, 12, 12, 12, 12, 30])])
+    sheets = exports.referrals(current_user, status=request.args.get("status") or None, search=request.args.get("q"))
+    return xlsx_response("referrals.xlsx", sheets)
