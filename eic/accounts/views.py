@@ -3,7 +3,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from eic.core.auth import role_required
 from eic.core.errors import ValidationFailed
@@ -12,7 +11,7 @@ from eic.core.roles import Role
 from eic.core.timeutil import utc_now
 from eic.extensions import db, limiter, login_manager
 
-from . import services
+from . import queries, services
 from .forms import LoginForm, PasswordForm, UserForm
 from .models import User
 
@@ -103,7 +102,7 @@ def password():
 @bp.route("/admin/users")
 @role_required(Role.ADMIN)
 def users():
-    pagination = paginate(select(User).order_by(User.role, User.email))
+    pagination = paginate(queries.users_by_role())
     return render_template("accounts/users.html", pagination=pagination)
 
 

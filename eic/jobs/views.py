@@ -2,15 +2,13 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from eic.core.auth import role_required
 from eic.core.pagination import paginate
 from eic.core.roles import Role
 from eic.core.timeutil import utc_now
-from eic.extensions import db
 
-from .models import JobRun
+from . import queries
 
 bp = Blueprint("jobs", __name__, template_folder="templates", url_prefix="/admin")
 STATUS_LABELS = {"running": _l("Running"), "succeeded": _l("Succeeded"), "failed": _l("Failed"),
@@ -28,9 +26,7 @@ def index():
     from eic.jobs import scheduler
 
     jobs = scheduler.collect_jobs()
-    last = {}
-    for run in db.session.scalars(select(JobRun).order_by(JobRun.started_at.desc()).limit(500)):
-        last.setdefault(run.job_id, run)
+    last = queries.last_run_by_job()
     now = utc_now()
     schedule = []
     for job in jobs:
@@ -40,7 +36,7 @@ def index():
 
         schedule.append((job, CronTrigger(timezone=ALMATY, **job.cron).get_next_fire_time(None, now),
                          last.get(job.id)))
-    runs = db.session.scalars(select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(100)).all()
+    runs = queries.recent_runs()
     return render_template("jobs/index.html", schedule=schedule, runs=runs)
 
 
@@ -63,7 +59,5 @@ def run_now(job_id):
 @bp.route("/outbox")
 @role_required(Role.ADMIN)
 def outbox():
-    from eic.notifications.models import OutboxMessage
-
-    pagination = paginate(select(OutboxMessage).order_by(OutboxMessage.id.desc()))
+    pagination = paginate(queries.outbox_newest_first())
     return render_template("jobs/outbox.html", pagination=pagination)

@@ -43,3 +43,10 @@ def referrals_by_id(ids) -> dict:
     if not ids:
         return {}
     return {r.id: r for r in db.session.scalars(select(Referral).where(Referral.id.in_(ids)))}
+
+
+def enrolled_at(center_id: int) -> list:
+    """The center's enrolled cases, longest referred first."""
+    return db.session.scalars(select(Referral).where(Referral.center_id == center_id,
+                                                     Referral.status == Status.ENROLLED)
+                              .order_by(Referral.referred_on)).all()

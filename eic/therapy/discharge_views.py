@@ -3,7 +3,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from eic.core.auth import role_required
 from eic.core.errors import DomainError
@@ -16,9 +15,8 @@ from eic.intake import queries as intake_queries
 from eic.referrals.permissions import referrals_visible_to
 
 from . import discharge as discharge_rules
-from . import plans
+from . import plans, queries
 from .forms import DISCHARGE_LABELS, GOAL_KIND_LABELS, SERVICE_KIND_LABELS, DischargeForm
-from .models import Discharge, OutcomeRating
 from .views import bp
 
 
@@ -53,10 +51,9 @@ def discharge(referral_id):
 @role_required(Role.COORDINATOR, Role.SPECIALIST)
 def discharge_summary(referral_id):
     referral = _case(referral_id)
-    row = db.session.scalar(select(Discharge).where(Discharge.referral_id == referral.id)) or abort(404)
+    row = queries.discharge_of(referral.id) or abort(404)
     plan = plans.current_plan(referral.id)
-    outcomes = {o.kind: o for o in db.session.scalars(select(OutcomeRating).where(
-        OutcomeRating.referral_id == referral.id))}
+    outcomes = queries.outcome_ratings(referral.id)
     # Printed for the family, in the family's language.
     with force_locale(referral.caregiver.preferred_language):
         return render_template("therapy/summary.html", referral=referral, d=row, plan=plan, outcomes=outcomes,

@@ -2,9 +2,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from eic.accounts.models import User
 from eic.centers.permissions import specialists_visible_to
 from eic.core.auth import role_required
 from eic.core.forms import run_and_commit
@@ -12,12 +10,11 @@ from eic.core.permissions import get_visible_or_404
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.core.validation import parse_int
-from eic.extensions import db
 from eic.intake import queries as intake_queries
 
-from . import availability
+from . import availability, queries
 from .forms import ABSENCE_KIND_LABELS, WEEKDAY_LABELS, AbsenceForm, ClosureForm, hours_form_class, hours_from
-from .models import Absence, Closure, OpeningHours, WorkingHours
+from .models import OpeningHours, WorkingHours
 from .views import bp
 
 
@@ -41,10 +38,8 @@ def hours():
     absence_form = AbsenceForm(formdata=None, specialist=chosen)
     absence_form.specialist.choices = [(s.id, s.full_name) for s in staff]
     today = almaty_today()
-    closures = db.session.scalars(select(Closure).where(Closure.center_id == center_id, Closure.on >= today)
-                                  .order_by(Closure.on)).all()
-    absences = db.session.scalars(select(Absence).join(User, User.id == Absence.user_id).where(
-        User.center_id == center_id, Absence.ends_on >= today).order_by(Absence.starts_on)).all()
+    closures = queries.upcoming_closures(center_id, today)
+    absences = queries.upcoming_absences(center_id, today)
     return render_template("therapy/hours.html", opening=opening, working=working, specialist=specialist,
                            staff=staff, weekdays=WEEKDAY_LABELS, closure_form=ClosureForm(formdata=None),
                            absence_form=absence_form, closures=closures, absences=absences,

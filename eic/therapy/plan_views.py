@@ -4,7 +4,6 @@ from datetime import datetime, time, timedelta
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from eic.centers import queries as center_queries
 from eic.core.auth import role_required
@@ -16,13 +15,11 @@ from eic.core.roles import Role
 from eic.core.timeutil import ALMATY, almaty_today
 from eic.extensions import db
 from eic.intake import queries as intake_queries
-from eic.referrals.models import Referral
+from eic.referrals import queries as referral_queries
 from eic.referrals.permissions import referrals_visible_to
-from eic.referrals.status import Status
 
 from . import plans, queries, services
 from .forms import GOAL_KIND_LABELS, SERVICE_KIND_LABELS, SETTING_LABELS, OutcomeForm, PlanForm, review_form_class
-from .models import OutcomeRating, Plan
 from .views import bp
 
 STAFF = (Role.COORDINATOR, Role.SPECIALIST)
@@ -45,9 +42,8 @@ def _plan_form(referral, formdata=None):
 def render_plan(referral, status=200, plan_form=None):
     today = almaty_today()
     current = plans.current_plan(referral.id)
-    history = db.session.scalars(select(Plan).where(Plan.referral_id == referral.id).order_by(Plan.version)).all()
-    outcomes = {o.kind: o for o in db.session.scalars(select(OutcomeRating).where(
-        OutcomeRating.referral_id == referral.id))}
+    history = queries.plan_history(referral.id)
+    outcomes = queries.outcome_ratings(referral.id)
     if plan_form is None:
         plan_form = _plan_form(referral)
         plan_form.starts_on.data = today
@@ -121,11 +117,8 @@ def outcomes(referral_id):
 @role_required(Role.COORDINATOR)
 def plans_due():
     today = almaty_today()
-    enrolled = db.session.scalars(select(Referral).where(Referral.center_id == current_user.center_id,
-                                                         Referral.status == Status.ENROLLED)
-                                  .order_by(Referral.referred_on)).all()
-    current = {p.referral_id: p for p in db.session.scalars(select(Plan).where(
-        Plan.referral_id.in_([r.id for r in enrolled]), Plan.is_current.is_(True)))}
+    enrolled = referral_queries.enrolled_at(current_user.center_id)
+    current = queries.current_plans(r.id for r in enrolled)
     rows = [(r, current.get(r.id), plans.plan_state(r, has_plan=r.id in current, today=today),
              plans.review_state(current[r.id], today=today) if r.id in current else None) for r in enrolled]
     missed = queries.missed_in_a_row_ids([r.id for r in enrolled])

@@ -85,3 +85,51 @@ def session_log(*, center_id: int, first: date, last: date, specialist_id=None):
             .join(User, User.id == s.specialist_id).outerjoin(Room, Room.id == s.room_id)
             .outerjoin(Child, Child.id == s.child_id).order_by(s.starts_at, s.id)
             .execution_options(yield_per=2000))
+
+
+def discharge_of(referral_id: int):
+    """The case's discharge record, or None."""
+    from .models import Discharge
+
+    return db.session.scalar(select(Discharge).where(Discharge.referral_id == referral_id))
+
+
+def outcome_ratings(referral_id: int) -> dict:
+    """The case's outcome ratings by kind (entry and exit)."""
+    from .models import OutcomeRating
+
+    ratings = db.session.scalars(select(OutcomeRating).where(OutcomeRating.referral_id == referral_id))
+    return {o.kind: o for o in ratings}
+
+
+def plan_history(referral_id: int) -> list:
+    """Every version of the case's plan, oldest first."""
+    from .models import Plan
+
+    return db.session.scalars(select(Plan).where(Plan.referral_id == referral_id).order_by(Plan.version)).all()
+
+
+def current_plans(referral_ids) -> dict:
+    """The current plan of each of these cases, by referral id (one query)."""
+    from .models import Plan
+
+    return {p.referral_id: p for p in db.session.scalars(select(Plan).where(
+        Plan.referral_id.in_(list(referral_ids)), Plan.is_current.is_(True)))}
+
+
+def upcoming_closures(center_id: int, today) -> list:
+    """The center's closures from today on."""
+    from .models import Closure
+
+    return db.session.scalars(select(Closure).where(Closure.center_id == center_id, Closure.on >= today)
+                              .order_by(Closure.on)).all()
+
+
+def upcoming_absences(center_id: int, today) -> list:
+    """Absences of the center's staff that have not ended before today."""
+    from eic.accounts.models import User
+
+    from .models import Absence
+
+    return db.session.scalars(select(Absence).join(User, User.id == Absence.user_id).where(
+        User.center_id == center_id, Absence.ends_on >= today).order_by(Absence.starts_on)).all()

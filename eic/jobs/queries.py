@@ -1,0 +1,24 @@
+"""Reads of the job ledger and the outbox for the administrators' pages."""
+from sqlalchemy import select
+
+from eic.extensions import db
+from eic.notifications.models import OutboxMessage
+
+from .models import JobRun
+
+
+def last_run_by_job(limit: int = 500) -> dict:
+    """Each job's latest run among the newest ``limit`` runs."""
+    last = {}
+    for run in db.session.scalars(select(JobRun).order_by(JobRun.started_at.desc()).limit(limit)):
+        last.setdefault(run.job_id, run)
+    return last
+
+
+def recent_runs(limit: int = 100) -> list:
+    return db.session.scalars(select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(limit)).all()
+
+
+def outbox_newest_first():
+    """A SELECT of the outbox, newest first (for pagination)."""
+    return select(OutboxMessage).order_by(OutboxMessage.id.desc())
