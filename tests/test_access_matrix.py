@@ -179,3 +179,37 @@ def test_access(client, api, login_as, world, endpoint, role):
     assert response.status_code == expected, (endpoint, role, response.status_code)
     if role is None and expected == 302 and allowed is not None and endpoint != "core.index":
         assert "/login" in response.location
+
+
+# The "other center" column: a record-bearing endpoint, asked by a user whose role may use it but who works at
+# another center (a pediatrician: one who did not write the referral), answers 404, as if the record did not
+# exist. No rule depends on the child's team yet (specialists see their center's children), so there is no
+# "own center, not on the team" column.
+RECORDS = ("{referral}", "{session}", "{line}")
+OUTSIDERS = (Role.PEDIATRICIAN, Role.COORDINATOR, Role.SPECIALIST)
+
+
+def outsider_cases():
+    for endpoint, (_method, template, allowed, _ok) in sorted(MATRIX.items()):
+        if allowed is None or not any(placeholder in template for placeholder in RECORDS):
+            continue
+        for role in OUTSIDERS:
+            if role in allowed:
+                yield endpoint, role
+
+
+@pytest.mark.parametrize("endpoint,role", list(outsider_cases()), ids=lambda v: getattr(v, "value", v))
+def test_another_centers_record_is_not_found(client, api, login_as, world, endpoint, role):
+    method, template, _allowed, _ok = MATRIX[endpoint]
+    url = template.format(**world)
+    outsider = user_for_role(role, center_code="shymkent")
+    if not url.startswith("/api/"):
+        login_as(outsider)
+    response = call(client, api, method, url, outsider)
+    assert response.status_code == 404, (endpoint, role, response.status_code)
+
+
+def test_the_other_center_column_covers_every_record_endpoint():
+    covered = {endpoint for endpoint, _role in outsider_cases()}
+    assert {"referrals.detail", "referrals_api.read", "intake.case", "therapy.session_detail", "therapy_api.move",
+            "therapy.plan", "rollout.line"} <= covered
