@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import and_, false, inspect, or_, select, true
+from sqlalchemy import and_, false, inspect, select, true
 
 from eic.core.roles import Role
 from eic.core.validation import parse_int
@@ -76,11 +76,6 @@ def _matches(record, path: str, value) -> bool:
     if isinstance(current, (list, tuple, set)):  # a collection relationship
         return any(_matches(member, rest, value) for member in current)
     return _matches(current, rest, value)
-
-
-def any_of(*criteria):
-    """OR of criteria (for a ``*_visible_to`` that joins two scopes)."""
-    return or_(*criteria)
 
 
 def get_visible(query, ident):
