@@ -1,12 +1,19 @@
 """Bearer-token authentication for the JSON API (cookies are never accepted there, so no CSRF risk)."""
+from datetime import timedelta
 from functools import wraps
 
 from flask import g, request
 from flask_babel import gettext as _
 
 from eic.core.api import api_error
+from eic.core.timeutil import utc_now
+from eic.extensions import db
 
-from .services import user_for_token
+from .services import live_token
+
+# A token used many times a minute is written once a minute: "last used" stays true to the minute, and a busy
+# integration does not turn every read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def token_required(*roles):
@@ -16,9 +23,11 @@ def token_required(*roles):
         @wraps(view)
         def wrapped(*args, **kwargs):
             scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
-            user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
-            if user is None:
+            row = live_token(token.strip()) if scheme.lower() == "bearer" else None
+            if row is None:
                 return api_error(401, _("Authentication is required: send a valid bearer token."))
+            _mark_used(row)
+            user = row.user
             if user.role not in roles:
                 return api_error(403, _("You do not have permission to do this."))
             g.api_user = user
@@ -28,3 +37,12 @@ def token_required(*roles):
         return wrapped
 
     return decorator
+
+
+def _mark_used(row) -> None:
+    """Record when the caller's token was last used, committed here, where it is written, so that the API's
+    read endpoints never commit."""
+    now = utc_now()
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
+        row.last_used_at = now
+        db.session.commit()

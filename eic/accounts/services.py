@@ -155,12 +155,17 @@ def issue_token(user: User) -> str:
     return token
 
 
-def user_for_token(token: str) -> User | None:
-    """The active user behind a bearer token, or None."""
+def live_token(token: str) -> ApiToken | None:
+    """The stored token behind a bearer token if it is unrevoked and its user active, else None."""
     if not token:
         return None
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
     if row is None or row.revoked_at is not None or not row.user.is_active:
         return None
-    row.last_used_at = utc_now()
-    return row.user
+    return row
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user behind a bearer token, or None."""
+    row = live_token(token)
+    return row.user if row is not None else None

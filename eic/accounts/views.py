@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from eic.core.auth import role_required
 from eic.core.errors import ValidationFailed
+from eic.core.forms import run_and_commit
 from eic.core.pagination import paginate
 from eic.core.roles import Role
 from eic.core.timeutil import utc_now
@@ -113,17 +114,10 @@ def create_user():
 
     form = UserForm()
     fill_affiliation_choices(form)
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(actor=current_user, **form_affiliations(form))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            for name, messages in exc.fields.items():
-                getattr(form, name).errors = [str(m) for m in messages]
-        else:
-            db.session.commit()
-            flash(_("User %(email)s created.", email=user.email), "success")
-            return redirect(url_for("accounts.users"))
+    if form.validate_on_submit() and run_and_commit(
+            lambda: services.create_user(actor=current_user, **form_affiliations(form)),
+            _("User %(email)s created.", email=services.normalise_email(form.email.data)), form=form):
+        return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form)
 
 
@@ -140,7 +134,6 @@ def form_affiliations(form):
 @role_required(Role.ADMIN)
 def toggle_active(user_id):
     user = db.get_or_404(User, user_id)
-    services.set_active(user, is_active=not user.is_active, actor=current_user)
-    db.session.commit()
-    flash(_("Account updated."), "success")
+    run_and_commit(lambda: services.set_active(user, is_active=not user.is_active, actor=current_user),
+                   _("Account updated."))
     return redirect(url_for("accounts.users"))

@@ -9,7 +9,7 @@ from eic.core.api import API_PREFIX, api_error
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.core.validation import parse_int
-from eic.extensions import csrf, db
+from eic.extensions import csrf
 
 from . import figures
 from .served import DEFINITION
@@ -86,5 +86,4 @@ def center_capacity(code):
                            "specialists": _loads(data[f"hours_{period}"]["specialists"]),
                            "rooms": _loads(data[f"hours_{period}"]["rooms"])} for period in ("week", "month")},
     }
-    db.session.commit()
     return jsonify(body)

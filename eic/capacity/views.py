@@ -5,6 +5,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from eic.centers import queries as center_queries
+from eic.centers.permissions import can_administer, can_coordinate_center
 from eic.core.auth import role_required
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
@@ -54,8 +55,9 @@ def index():
     center, year, today = _center_and_year()
     data = figures.center_report(center, year, today)
     return render_template("capacity/index.html", **data, charts=_charts(data), definition=DEFINITION,
+                           can_drill=can_coordinate_center(current_user, center.id),
                            timeliness_labels=figures.TIMELINESS_LABELS, targets=figures.timeliness_targets(),
-                           centers=center_queries.centers() if current_user.role is Role.ADMIN else [])
+                           centers=center_queries.centers() if can_administer(current_user) else [])
 
 
 @bp.route("/report.xlsx")

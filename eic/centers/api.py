@@ -5,7 +5,7 @@ from marshmallow import Schema, fields
 from eic.accounts.api_auth import token_required
 from eic.core.api import API_PREFIX
 from eic.core.roles import Role
-from eic.extensions import csrf, db
+from eic.extensions import csrf
 
 from . import queries
 
@@ -50,5 +50,4 @@ def list_centers():
         401: {$ref: '#/components/responses/Error401'}
     """
     items = [center_json(c) for c in queries.centers()]
-    db.session.commit()
     return jsonify({"items": items})

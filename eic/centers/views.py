@@ -5,13 +5,14 @@ from flask_login import current_user, login_required
 
 from eic.core.auth import role_required
 from eic.core.errors import ValidationFailed
-from eic.core.forms import SpreadsheetForm
+from eic.core.forms import SpreadsheetForm, run_and_commit
 from eic.core.roles import Role
 from eic.extensions import db
 
 from . import queries, services
 from .forms import CenterForm
 from .models import Center, Region
+from .permissions import can_administer
 
 bp = Blueprint("centers", __name__, template_folder="templates")
 
@@ -19,7 +20,8 @@ bp = Blueprint("centers", __name__, template_folder="templates")
 @bp.route("/centers")
 @login_required
 def index():
-    return render_template("centers/index.html", centers=queries.centers(active_only=False))
+    return render_template("centers/index.html", centers=queries.centers(active_only=False),
+                           can_edit=can_administer(current_user))
 
 
 @bp.route("/centers/<int:center_id>/edit", methods=["GET", "POST"])
@@ -28,19 +30,12 @@ def edit(center_id):
     center = db.get_or_404(Center, center_id)
     form = CenterForm(obj=center, region=center.region_id)
     form.fill_choices()
-    if form.validate_on_submit():
-        try:
-            services.update_center(center, region=db.session.get(Region, form.region.data), actor=current_user,
-                                   **{k: form[k].data for k in ("city_kk", "city_ru", "city_en",
-                                                                "annual_target_families", "is_active")})
-        except ValidationFailed as exc:
-            db.session.rollback()
-            for name, messages in exc.fields.items():
-                form[name].errors = [str(m) for m in messages]
-        else:
-            db.session.commit()
-            flash(_("Center saved."), "success")
-            return redirect(url_for("centers.index"))
+    if form.validate_on_submit() and run_and_commit(
+            lambda: services.update_center(center, region=db.session.get(Region, form.region.data), actor=current_user,
+                                           **{k: form[k].data for k in ("city_kk", "city_ru", "city_en",
+                                                                        "annual_target_families", "is_active")}),
+            _("Center saved."), form=form):
+        return redirect(url_for("centers.index"))
     return render_template("centers/edit.html", form=form, center=center)
 
 
@@ -58,16 +53,13 @@ def births():
     if request.method == "POST":
         values = {r.id: parse_int(request.form.get(f"region_{r.id}") or "") if request.form.get(f"region_{r.id}")
                   else None for r in regions}
-        try:
+
+        def save():
             if any(request.form.get(f"region_{r.id}") and values[r.id] is None for r in regions):
                 raise ValidationFailed(fields={"births": [_("Enter whole numbers.")]})
             services.set_births(year=year, births_by_region=values, actor=current_user)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash(" ".join(str(m) for v in exc.fields.values() for m in v), "error")
-        else:
-            db.session.commit()
-            flash(_("Births saved."), "success")
+
+        if run_and_commit(save, _("Births saved.")):
             return redirect(url_for("centers.births", year=year))
     current = queries.births_by_region(year)
     return render_template("centers/births.html", regions=regions, year=year, current=current,
@@ -85,19 +77,20 @@ def births_import():
     form = SpreadsheetForm()
     errors = []
     if form.validate_on_submit():
+        rows, counts = [], []
+
+        def load():
+            rows.extend(read_rows(form.file.data.stream, columns=len(services.BIRTHS_COLUMNS)))
+            counts.append(services.import_births(rows, actor=current_user))
+
         try:
-            rows = read_rows(form.file.data.stream, columns=len(services.BIRTHS_COLUMNS))
-            count = services.import_births(rows, actor=current_user)
+            if run_and_commit(load, None, reraise=(SpreadsheetRejected, RowsInvalid)):
+                flash(_("Imported births for %(n)s regions and years.", n=counts[0]), "success")
+                return redirect(url_for("centers.births", year=rows[0][1][1]))
         except SpreadsheetRejected as exc:
-            db.session.rollback()
             form.file.errors = [exc.message]
         except RowsInvalid as exc:
-            db.session.rollback()
             errors = exc.errors
-        else:
-            db.session.commit()
-            flash(_("Imported births for %(n)s regions and years.", n=count), "success")
-            return redirect(url_for("centers.births", year=rows[0][1][1]))
     year = almaty_today().year - 1
     current = queries.births_by_region(year)
     return render_template("centers/births.html", regions=queries.regions(), year=year, current=current,

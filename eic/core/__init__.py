@@ -2,9 +2,10 @@
 
 
 def init_app(app):
-    from . import i18n, settings, views  # noqa: F401 - settings defines the settings table
+    from . import i18n, nav, settings, views  # noqa: F401 - settings defines the settings table
 
     i18n.init_app(app)
+    app.context_processor(nav.inject_main_menu)
     app.register_blueprint(views.bp)
     views.register_error_handlers(app)
     app.after_request(security_headers)

@@ -8,6 +8,10 @@ from marshmallow import Schema
 from marshmallow import fields as ma
 from werkzeug.exceptions import HTTPException
 
+from eic.extensions import db
+
+from .errors import DomainError
+
 API_PREFIX = "/api/v1"
 
 HTTP_CODES = {
@@ -50,6 +54,24 @@ def api_error(status: int, message, *, code=None, fields=None, **extra):
         body["fields"] = {name: [str(m) for m in msgs] for name, msgs in fields.items()}
     body.update({k: v for k, v in extra.items() if v is not None})
     return jsonify({"error": body}), status
+
+
+def domain_error(exc):
+    """Roll back and answer a service's DomainError in the one error shape."""
+    db.session.rollback()
+    return api_error(exc.status, exc.message, code=exc.code, fields=exc.fields, **exc.extra)
+
+
+def run_and_respond(action, status: int = 200):
+    """The API's twin of ``core.forms.run_and_commit``: run ``action`` (a service call that returns the JSON
+    body), commit and answer ``status``; a DomainError rolls everything back and answers its status and fields.
+    The body is built before the commit, while the records it describes are still loaded."""
+    try:
+        body = action()
+    except DomainError as exc:
+        return domain_error(exc)
+    db.session.commit()
+    return jsonify(body), status
 
 
 def http_error_messages():

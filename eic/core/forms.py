@@ -39,10 +39,12 @@ def apply_errors(form, fields: dict, field_map: dict | None = None) -> list[str]
     return leftovers
 
 
-def run_and_commit(action, success_message, *, form=None, field_map=None) -> bool:
+def run_and_commit(action, success_message, *, form=None, field_map=None, reraise=()) -> bool:
     """Run a service call for a page: commit and flash success, or roll back and report every message of the
     DomainError it raised; with a ``form``, field messages go on its fields and only the rest is flashed.
-    Returns whether it succeeded."""
+    Returns whether it succeeded. Exceptions of the ``reraise`` classes are rolled back and raised again, for a
+    page that answers them with a page of its own (a duplicate referral, a booking clash, rejected rows).
+    Every write a page makes goes through here, so no page commits half of a change."""
     from flask import flash
 
     from eic.core.errors import DomainError, ValidationFailed
@@ -50,6 +52,9 @@ def run_and_commit(action, success_message, *, form=None, field_map=None) -> boo
 
     try:
         action()
+    except reraise:
+        db.session.rollback()
+        raise
     except ValidationFailed as exc:
         db.session.rollback()
         if form is None:
@@ -62,7 +67,8 @@ def run_and_commit(action, success_message, *, form=None, field_map=None) -> boo
         flash(" ".join([str(exc.message)] + [str(m) for v in exc.fields.values() for m in v]), "error")
         return False
     db.session.commit()
-    flash(success_message, "success")
+    if success_message:
+        flash(success_message, "success")
     return True
 
 

@@ -5,7 +5,7 @@ from marshmallow import Schema, fields
 from eic.accounts.api_auth import token_required
 from eic.core.api import API_PREFIX
 from eic.core.roles import Role
-from eic.extensions import csrf, db
+from eic.extensions import csrf
 
 from . import figures, outcomes
 from .views import period_from_request
@@ -65,5 +65,4 @@ def coverage():
             "months": [m.public() for m in figures.monthly(first=first, last=last)],
             "timeliness": {key: {name: figures.public_spread(spread) for name, spread in values.items()}
                            for key, values in figures.timeliness(first=first, last=last).items()}}
-    db.session.commit()
     return jsonify(body)

@@ -5,14 +5,12 @@ from flask_login import current_user
 
 from eic.centers import queries as center_queries
 from eic.core.auth import role_required
-from eic.core.errors import DomainError
-from eic.core.forms import apply_errors
+from eic.core.forms import run_and_commit
 from eic.core.i18n import localized
 from eic.core.pagination import paginate
 from eic.core.permissions import get_visible_or_404
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
-from eic.extensions import db
 from eic.referrals import services as referral_services
 from eic.referrals.forms import DecisionForm
 from eic.referrals.permissions import referrals_visible_to
@@ -32,19 +30,8 @@ def _case_or_404(referral_id):
     return get_visible_or_404(referrals_visible_to(current_user), referral_id)
 
 
-def _done(referral, message):
-    db.session.commit()
-    flash(message, "success")
+def _to_case(referral):
     return redirect(url_for("intake.case", referral_id=referral.id))
-
-
-def _failed(exc: DomainError, form=None):
-    db.session.rollback()
-    if form is not None:
-        leftovers = apply_errors(form, exc.fields)
-    else:
-        leftovers = [str(m) for messages in exc.fields.values() for m in messages]
-    flash(" ".join([str(exc.message)] + leftovers), "error")
 
 
 @bp.route("/queue")
@@ -118,19 +105,18 @@ def decide(referral_id):
     form = DecisionForm()
     form.fill_choices(exclude_center_id=referral.center_id)
     target = request.form.get("to", "")
-    if form.validate_on_submit():
-        try:
-            result = referral_services.transition(referral, to=target, actor=current_user, reason=form.reason.data,
-                                                  reason_code=form.reason_code.data,
-                                                  center_code=form.center_code.data)
-        except DomainError as exc:
-            _failed(exc)
-        else:
-            db.session.commit()
-            flash(_("Saved: the referral is now %(status)s.", status=referral.status_label), "success")
-            if result is not referral:
-                return redirect(url_for("intake.queue"))
-    return redirect(url_for("intake.case", referral_id=referral.id))
+    result = []
+
+    def decide_now():
+        result.append(referral_services.transition(referral, to=target, actor=current_user, reason=form.reason.data,
+                                                   reason_code=form.reason_code.data,
+                                                   center_code=form.center_code.data))
+
+    if form.validate_on_submit() and run_and_commit(decide_now, None):
+        flash(_("Saved: the referral is now %(status)s.", status=referral.status_label), "success")
+        if result[0] is not referral:
+            return redirect(url_for("intake.queue"))
+    return _to_case(referral)
 
 
 @bp.route("/cases/<int:referral_id>/contact", methods=["POST"])
@@ -138,13 +124,10 @@ def decide(referral_id):
 def contact(referral_id):
     referral = _case_or_404(referral_id)
     form = ContactForm()
-    if form.validate_on_submit():
-        try:
-            services.record_contact(referral, actor=current_user, **form.service_kwargs())
-        except DomainError as exc:
-            _failed(exc, form)
-        else:
-            return _done(referral, _("The contact was recorded."))
+    if form.validate_on_submit() and run_and_commit(
+            lambda: services.record_contact(referral, actor=current_user, **form.service_kwargs()),
+            _("The contact was recorded."), form=form):
+        return _to_case(referral)
     return render_case(referral, 422, contact_form=form)
 
 
@@ -153,13 +136,10 @@ def contact(referral_id):
 def assessment(referral_id):
     referral = _case_or_404(referral_id)
     form = AssessmentForm()
-    if form.validate_on_submit():
-        try:
-            services.record_assessment(referral, actor=current_user, **form.service_kwargs())
-        except DomainError as exc:
-            _failed(exc, form)
-        else:
-            return _done(referral, _("The assessment was recorded."))
+    if form.validate_on_submit() and run_and_commit(
+            lambda: services.record_assessment(referral, actor=current_user, **form.service_kwargs()),
+            _("The assessment was recorded."), form=form):
+        return _to_case(referral)
     return render_case(referral, 422, assessment_form=form)
 
 
@@ -172,12 +152,10 @@ def team(referral_id):
     if form.validate_on_submit():
         members = {p.discipline.id: form[f"specialist_{p.discipline.id}"].data for p in proposals
                    if form[f"include_{p.discipline.id}"].data}
-        try:
-            services.assign_team(referral, members=members, lead_discipline_id=form.lead.data, actor=current_user)
-        except DomainError as exc:
-            _failed(exc, form)
-        else:
-            return _done(referral, _("The team was assigned and the child is enrolled."))
+        if run_and_commit(lambda: services.assign_team(referral, members=members, lead_discipline_id=form.lead.data,
+                                                       actor=current_user),
+                          _("The team was assigned and the child is enrolled."), form=form):
+            return _to_case(referral)
     return render_case(referral, 422, team_form=form)
 
 
@@ -187,13 +165,9 @@ def add_to_waitlist(referral_id):
     referral = _case_or_404(referral_id)
     form = WaitlistForm()
     if form.validate_on_submit():
-        try:
-            services.put_on_waitlist(referral, discipline_ids=form.disciplines.data, reason=form.reason.data,
-                                     actor=current_user)
-        except DomainError as exc:
-            _failed(exc)
-        else:
-            return _done(referral, _("The child is on the waitlist."))
+        run_and_commit(lambda: services.put_on_waitlist(referral, discipline_ids=form.disciplines.data,
+                                                        reason=form.reason.data, actor=current_user),
+                       _("The child is on the waitlist."))
     else:
         flash(_("Give a reason."), "error")
-    return redirect(url_for("intake.case", referral_id=referral.id))
+    return _to_case(referral)

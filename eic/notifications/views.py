@@ -1,8 +1,9 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from eic.core.forms import run_and_commit
 from eic.core.pagination import paginate
-from eic.extensions import db
+from eic.core.roles import Role
 
 from . import services
 
@@ -15,11 +16,25 @@ def inject_unread():
     return {"unread_notifications": 0}
 
 
+# Where a notification about a referral opens, by the reader's role: the pediatrician's referral page, the
+# center's case page; other roles receive no notifications about a child.
+SUBJECT_PAGES = {Role.PEDIATRICIAN: "referrals.detail", Role.COORDINATOR: "intake.case", Role.SPECIALIST: "intake.case"}
+
+
+def subject_url(notification) -> str | None:
+    """The page that opens the notification's referral for the current user, or None."""
+    endpoint = SUBJECT_PAGES.get(current_user.role)
+    if endpoint is None or not notification.subject_id:
+        return None
+    return url_for(endpoint, referral_id=notification.subject_id)
+
+
 @bp.route("/notifications")
 @login_required
 def index():
     pagination = paginate(services.notifications_for(current_user))
     return render_template("notifications/index.html", pagination=pagination, message=services.message,
+                           subject_url=subject_url,
                            kinds=services.KIND_LABELS, chosen=services.email_kinds(current_user))
 
 
@@ -27,12 +42,10 @@ def index():
 @login_required
 def email_preferences():
     """The kinds the user also receives by e-mail."""
-    from flask import flash
     from flask_babel import gettext as _
 
-    services.set_email_kinds(current_user, request.form.getlist("kind"))
-    db.session.commit()
-    flash(_("Your e-mail choices are saved."), "success")
+    run_and_commit(lambda: services.set_email_kinds(current_user, request.form.getlist("kind")),
+                   _("Your e-mail choices are saved."))
     return redirect(url_for("notifications.index"))
 
 
@@ -40,6 +53,5 @@ def email_preferences():
 @login_required
 def mark_read():
     raw = request.form.get("id", "")
-    services.mark_read(current_user, int(raw) if raw.isdigit() else None)
-    db.session.commit()
+    run_and_commit(lambda: services.mark_read(current_user, int(raw) if raw.isdigit() else None), None)
     return redirect(url_for("notifications.index"))

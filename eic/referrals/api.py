@@ -3,12 +3,11 @@ from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 
 from eic.accounts.api_auth import token_required
-from eic.core.api import API_PREFIX, api_error, json_body
-from eic.core.errors import DomainError
+from eic.core.api import API_PREFIX, api_error, json_body, run_and_respond
 from eic.core.pagination import page_arg, paginate
 from eic.core.permissions import get_visible_or_404
 from eic.core.roles import CHILD_DATA_ROLES, Role
-from eic.extensions import csrf, db
+from eic.extensions import csrf
 from eic.referrals.permissions import referrals_visible_to
 
 from . import queries, services
@@ -16,11 +15,6 @@ from .schemas import referral_json
 
 bp = Blueprint("referrals_api", __name__, url_prefix=API_PREFIX)
 csrf.exempt(bp)
-
-
-def domain_error(exc: DomainError):
-    db.session.rollback()
-    return api_error(exc.status, exc.message, code=exc.code, fields=exc.fields, **exc.extra)
 
 
 @bp.route("/referrals", methods=["POST"])
@@ -52,13 +46,12 @@ def create():
         422: {$ref: '#/components/responses/Error422'}
     """
     data = json_body()
-    try:
+
+    def submit():
         referral = services.submit_referral(data, actor=g.api_user, confirm_warnings=True)
-    except DomainError as exc:
-        return domain_error(exc)
-    body = referral_json(referral, referral.warnings)
-    db.session.commit()
-    return jsonify(body), 201
+        return referral_json(referral, referral.warnings)
+
+    return run_and_respond(submit, 201)
 
 
 @bp.route("/referrals/<int:referral_id>")
@@ -82,9 +75,7 @@ def read(referral_id):
         404: {$ref: '#/components/responses/Error404'}
     """
     referral = get_visible_or_404(referrals_visible_to(g.api_user), referral_id)
-    body = referral_json(referral)
-    db.session.commit()
-    return jsonify(body)
+    return jsonify(referral_json(referral))
 
 
 @bp.route("/referrals")
@@ -110,7 +101,6 @@ def list_referrals():
     pagination = paginate(queries.referral_list(g.api_user, status=request.args.get("status")), page=page_arg())
     body = {"items": [referral_json(r) for r in pagination.items], "page": pagination.page,
             "pages": pagination.pages, "per_page": current_app.config["EIC_PAGE_SIZE"], "total": pagination.total}
-    db.session.commit()
     return jsonify(body)
 
 
@@ -147,11 +137,10 @@ def transition(referral_id):
     if target in ("waitlisted", "enrolled"):
         return api_error(409, _("Enrolment and the waitlist follow from assigning a team at the center."),
                          code="invalid_transition")
-    try:
+
+    def apply():
         services.transition(referral, to=target, actor=g.api_user, reason=str(data.get("reason") or ""),
                             reason_code=data.get("reason_code"), center_code=data.get("center_code"))
-    except DomainError as exc:
-        return domain_error(exc)
-    body = referral_json(referral)
-    db.session.commit()
-    return jsonify(body)
+        return referral_json(referral)
+
+    return run_and_respond(apply)

@@ -5,14 +5,12 @@ from flask_login import current_user
 
 from eic.centers import queries as center_queries
 from eic.core.auth import role_required
-from eic.core.errors import DomainError, ValidationFailed
-from eic.core.forms import apply_errors
+from eic.core.forms import run_and_commit
 from eic.core.pagination import paginate
 from eic.core.permissions import get_visible_or_404
 from eic.core.roles import CHILD_DATA_ROLES, Role
 from eic.core.timeutil import almaty_today
 from eic.core.xlsx import xlsx_response
-from eic.extensions import db
 from eic.referrals.permissions import referrals_visible_to
 
 from . import exports, permissions, queries, services
@@ -38,23 +36,22 @@ def new():
         form.consent_given_on.data = almaty_today().isoformat()
     warnings = []
     if form.validate_on_submit():
+        sent = []
+
+        def submit():
+            sent.append(services.submit_referral(form.payload(), actor=current_user,
+                                                 confirm_warnings=form.confirm_warnings.data))
+
         try:
-            referral = services.submit_referral(form.payload(), actor=current_user,
-                                                confirm_warnings=form.confirm_warnings.data)
+            if run_and_commit(submit, _("The referral was sent to the center."), form=form, field_map=FIELD_MAP,
+                              reraise=(services.NeedsConfirmation, services.DuplicateReferral)):
+                return redirect(url_for("referrals.detail", referral_id=sent[0].id))
+            if form.errors:
+                flash(_("The referral was not saved: please correct the marked fields."), "error")
         except services.NeedsConfirmation as exc:
-            db.session.rollback()
             warnings = [str(m) for msgs in exc.fields.values() for m in msgs]
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc.fields, FIELD_MAP)
-            flash(_("The referral was not saved: please correct the marked fields."), "error")
         except services.DuplicateReferral as exc:
-            db.session.rollback()
             return render_template("referrals/new.html", form=form, warnings=[], duplicate=exc), 409
-        else:
-            db.session.commit()
-            flash(_("The referral was sent to the center."), "success")
-            return redirect(url_for("referrals.detail", referral_id=referral.id))
     return render_template("referrals/new.html", form=form, warnings=warnings, duplicate=None,
                            icd10=center_queries.icd10_categories())
 
@@ -101,20 +98,13 @@ def change_iin(referral_id):
     referral = get_visible_or_404(referrals_visible_to(current_user), referral_id)
     form = IinChangeForm()
     if form.validate_on_submit():
-        try:
-            services.change_iin(referral, new_iin=form.new_iin.data, reason_code=form.reason_code.data,
-                                reason=form.reason.data, confirm_mismatch=form.confirm_mismatch.data,
-                                actor=current_user)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc.fields)
+        changed = run_and_commit(
+            lambda: services.change_iin(referral, new_iin=form.new_iin.data, reason_code=form.reason_code.data,
+                                        reason=form.reason.data, confirm_mismatch=form.confirm_mismatch.data,
+                                        actor=current_user),
+            _("The IIN was changed; the old number is kept in the history."), form=form)
+        if not changed and form.errors:
             return _detail_page(referral, iin_form=form), 422
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The IIN was changed; the old number is kept in the history."), "success")
     return redirect(url_for("referrals.detail", referral_id=referral.id))
 
 
@@ -124,14 +114,9 @@ def withdraw(referral_id):
     referral = get_visible_or_404(referrals_visible_to(current_user), referral_id)
     form = WithdrawForm()
     if form.validate_on_submit():
-        try:
-            services.transition(referral, to=Status.WITHDRAWN, actor=current_user, reason=form.reason.data)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The referral was withdrawn."), "success")
+        run_and_commit(lambda: services.transition(referral, to=Status.WITHDRAWN, actor=current_user,
+                                                   reason=form.reason.data),
+                       _("The referral was withdrawn."))
     return redirect(url_for("referrals.detail", referral_id=referral.id))
 
 

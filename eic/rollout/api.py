@@ -8,7 +8,7 @@ from eic.core.api import API_PREFIX
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.core.validation import parse_int
-from eic.extensions import csrf, db
+from eic.extensions import csrf
 
 from . import figures, queries
 from .permissions import center_filter
@@ -69,7 +69,6 @@ def equipment():
              "expected_delivery_on": line.expected_delivery_on.isoformat() if line.expected_delivery_on else None,
              "steps": [{"stage": s.stage, "on": s.on.isoformat(), "document": s.document} for s in line.steps]}
             for line in lines]
-    db.session.commit()
     return jsonify(body)
 
 
@@ -99,7 +98,6 @@ def budget():
             "by_source": {s: as_dict(m) for s, m in money.by_source.items()},
             "by_center": {codes[cid]: as_dict(m) for cid, m in money.by_center.items() if cid in codes},
             "total": as_dict(money.total)}
-    db.session.commit()
     return jsonify(body)
 
 
@@ -121,5 +119,4 @@ def training():
     body = {"target": progress.target, "trained": progress.trained, "staff": progress.staff,
             "by_center": {codes[cid]: {"trained": t, "staff": n} for cid, (t, n) in progress.by_center.items()},
             "by_discipline": {code: {"trained": t, "staff": n} for code, (t, n) in progress.by_discipline.items()}}
-    db.session.commit()
     return jsonify(body)

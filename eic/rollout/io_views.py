@@ -5,13 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from eic.core.auth import role_required
-from eic.core.forms import SpreadsheetForm
+from eic.core.forms import SpreadsheetForm, run_and_commit
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.core.validation import parse_int
 from eic.core.xlsx import xlsx_response
 from eic.core.xlsx_import import RowsInvalid, SpreadsheetRejected, read_rows
-from eic.extensions import db
 
 from . import exports, imports
 from .views import bp
@@ -29,19 +28,20 @@ def import_file(kind):
     importer, endpoint = IMPORTERS[kind]
     form = SpreadsheetForm()
     if form.validate_on_submit():
+        counts = []
+
+        def load():
+            counts.append(importer(read_rows(form.file.data.stream, columns=len(imports.KINDS[kind])),
+                                   actor=current_user))
+
         try:
-            rows = read_rows(form.file.data.stream, columns=len(imports.KINDS[kind]))
-            count = importer(rows, actor=current_user)
+            if run_and_commit(load, None, reraise=(SpreadsheetRejected, RowsInvalid)):
+                flash(_("Imported %(n)s rows.", n=counts[0]), "success")
+                return redirect(url_for(endpoint))
         except SpreadsheetRejected as exc:
-            db.session.rollback()
             flash(str(exc.message), "error")
         except RowsInvalid as exc:
-            db.session.rollback()
             return _page_with_errors(kind, exc.errors), 422
-        else:
-            db.session.commit()
-            flash(_("Imported %(n)s rows.", n=count), "success")
-            return redirect(url_for(endpoint))
     else:
         for message in form.file.errors:
             flash(str(message), "error")

@@ -1,5 +1,8 @@
 """Who may see and change the rollout: foundation staff see and change everything (it holds no child data);
 a center's coordinator reads their own center's equipment lines and trainees; the ministry reads aggregates."""
+from flask_babel import lazy_gettext as _l
+
+from eic.core.nav import Entry, Menu
 from eic.core.permissions import EVERYTHING, Scope
 from eic.core.roles import Role
 
@@ -28,3 +31,17 @@ def can_manage(user) -> bool:
 def center_filter(user):
     """The center a reader is limited to: the coordinator's own; None (every center) for the others."""
     return user.center_id if user.role is Role.COORDINATOR else None
+
+
+# The rollout's own menu: readers see readiness; the coordinator also their center's lines and trainees; the
+# foundation, which records everything, the catalogue, budget, courses and visits too.
+_READINESS = Entry("rollout.index", _l("Readiness"))
+_EQUIPMENT = Entry("rollout.equipment", _l("Equipment"))
+_TRAINING = Entry("rollout.training", _l("Training"))
+ROLLOUT_MENU = Menu({
+    Role.MINISTRY: (_READINESS,),
+    Role.COORDINATOR: (_READINESS, _EQUIPMENT, _TRAINING),
+    Role.FOUNDATION: (_READINESS, _EQUIPMENT, _TRAINING, Entry("rollout.catalogue", _l("Catalogue")),
+                      Entry("rollout.budget", _l("Budget")), Entry("rollout.courses", _l("Courses and cohorts")),
+                      Entry("rollout.visits", _l("Mentoring visits"))),
+})

@@ -18,7 +18,7 @@ from . import figures, imports, queries, services
 from .forms import (CHECKLIST_ITEMS, SCORE_CHOICES, AdvanceForm, BudgetForm, CohortForm, CompleteForm, CourseForm,
                     DateOnlyForm, DayForm, EnrolForm, IssueForm, ItemForm, LineForm, VisitForm, center_choices)
 from .models import STAGES, Cohort, Course, EquipmentItem, VisitAction
-from .permissions import center_filter, lines_visible_to
+from .permissions import ROLLOUT_MENU, can_manage, center_filter, lines_visible_to
 
 bp = Blueprint("rollout", __name__, template_folder="templates", url_prefix="/rollout")
 FOUNDATION = (Role.FOUNDATION,)
@@ -28,6 +28,14 @@ READERS = (Role.FOUNDATION, Role.COORDINATOR)
 def own_center_id():
     """None for the foundation (every center); the coordinator's own center."""
     return center_filter(current_user)
+
+
+@bp.context_processor
+def rollout_flags():
+    """What the rollout's templates may offer: its menu, whether the user records (the foundation), and the one
+    center a coordinator's pages are about."""
+    return {"rollout_menu": ROLLOUT_MENU.links(current_user), "can_manage": can_manage(current_user),
+            "own_center_id": own_center_id()}
 
 
 def _save(form, action, message) -> bool:

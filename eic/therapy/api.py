@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 
 from eic.accounts.api_auth import token_required
 from eic.centers.permissions import colleagues_visible_to, rooms_visible_to
-from eic.core.api import API_PREFIX, api_error, json_body
-from eic.core.errors import DomainError, ValidationFailed
+from eic.core.api import API_PREFIX, api_error, json_body, run_and_respond
+from eic.core.errors import ValidationFailed
 from eic.core.permissions import get_visible, get_visible_or_404
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
@@ -23,11 +23,6 @@ from .schemas import PlanSchema, session_json
 bp = Blueprint("therapy_api", __name__, url_prefix=API_PREFIX)
 csrf.exempt(bp)
 STAFF = (Role.COORDINATOR, Role.SPECIALIST)
-
-
-def _failed(exc: DomainError):
-    db.session.rollback()
-    return api_error(exc.status, exc.message, code=exc.code, fields=exc.fields, **exc.extra)
 
 
 @bp.route("/sessions")
@@ -61,7 +56,6 @@ def list_sessions():
     rows = db.session.scalars(queries.sessions_between(center_id=g.api_user.center_id, first=first, last=last,
                                                        **filters)).all()
     body = {"items": [session_json(s) for s in rows]}
-    db.session.commit()
     return jsonify(body)
 
 
@@ -84,8 +78,10 @@ def book():
         422: {$ref: '#/components/responses/Error422'}
     """
     user = g.api_user
-    try:
-        args = booking_arguments(json_body())
+    data = json_body()
+
+    def book_from_json():
+        args = booking_arguments(data)
         referral = get_visible(referrals_visible_to(user), args.pop("referral_id"))
         specialist = get_visible(colleagues_visible_to(user), args.pop("specialist_id"))
         room_id = args.pop("room_id")
@@ -94,24 +90,21 @@ def book():
             raise ValidationFailed(fields={"referral_id": [_("Choose the child.")]})
         sessions = services.book_series(center=user.center, specialist=specialist, referral=referral, room=room,
                                         actor=user, **args)
-    except DomainError as exc:
-        return _failed(exc)
-    body = {"items": [session_json(s) for s in sessions]}
-    db.session.commit()
-    return jsonify(body), 201
+        return {"items": [session_json(s) for s in sessions]}
+
+    return run_and_respond(book_from_json, 201)
 
 
 def _apply(session_id, action):
     """Load a session of the caller's center (else 404), run ``action(session, json)``, answer the session."""
     session = get_visible_or_404(sessions_visible_to(g.api_user), session_id)
     data = json_body()
-    try:
+
+    def apply():
         action(session, data)
-    except DomainError as exc:
-        return _failed(exc)
-    body = session_json(session)
-    db.session.commit()
-    return jsonify(body)
+        return session_json(session)
+
+    return run_and_respond(apply)
 
 
 @bp.route("/sessions/<int:session_id>/move", methods=["POST"])
@@ -212,5 +205,4 @@ def read_plan(referral_id):
     if plan is None:
         return api_error(404, _("Not found."))
     body = PlanSchema().dump(plan)
-    db.session.commit()
     return jsonify(body)

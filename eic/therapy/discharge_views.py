@@ -1,16 +1,14 @@
 """Discharge pages: the form, the printable summary in the family's language, and follow-ups due."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from eic.core.auth import role_required
-from eic.core.errors import DomainError
-from eic.core.forms import apply_errors
+from eic.core.forms import run_and_commit
 from eic.core.permissions import get_visible_or_404
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
-from eic.extensions import db
 from eic.intake import queries as intake_queries
 from eic.referrals.permissions import referrals_visible_to
 
@@ -31,16 +29,10 @@ def discharge(referral_id):
     form = DischargeForm()
     if not form.is_submitted():
         form.discharged_on.data = almaty_today()
-    if form.validate_on_submit():
-        try:
-            discharge_rules.discharge(referral, actor=current_user, **form.service_kwargs())
-        except DomainError as exc:
-            db.session.rollback()
-            flash(" ".join([str(exc.message)] + apply_errors(form, exc.fields)), "error")
-        else:
-            db.session.commit()
-            flash(_("The child was discharged; the follow-up check is scheduled."), "success")
-            return redirect(url_for("therapy.discharge_summary", referral_id=referral.id))
+    if form.validate_on_submit() and run_and_commit(
+            lambda: discharge_rules.discharge(referral, actor=current_user, **form.service_kwargs()),
+            _("The child was discharged; the follow-up check is scheduled."), form=form):
+        return redirect(url_for("therapy.discharge_summary", referral_id=referral.id))
     today = almaty_today()
     return render_template("therapy/discharge.html", form=form, referral=referral,
                            transition=discharge_rules.transition_due(referral.child, today=today),

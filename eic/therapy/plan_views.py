@@ -1,19 +1,17 @@
 """Plan pages: the child's plan with its history, reviews and outcome ratings; the center's plan list."""
 from datetime import datetime, time, timedelta
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from eic.centers import queries as center_queries
 from eic.core.auth import role_required
-from eic.core.errors import DomainError
-from eic.core.forms import apply_errors, run_and_commit
+from eic.core.forms import run_and_commit
 from eic.core.i18n import localized
 from eic.core.permissions import get_visible_or_404
 from eic.core.roles import Role
 from eic.core.timeutil import ALMATY, almaty_today
-from eic.extensions import db
 from eic.intake import queries as intake_queries
 from eic.referrals import queries as referral_queries
 from eic.referrals.permissions import referrals_visible_to
@@ -73,15 +71,9 @@ def plan(referral_id):
 def create_plan(referral_id):
     referral = _case(referral_id)
     form = _plan_form(referral)
-    if form.validate_on_submit():
-        try:
-            plans.create_plan(referral, actor=current_user, **form.service_kwargs())
-        except DomainError as exc:
-            db.session.rollback()
-            flash(" ".join([str(exc.message)] + apply_errors(form, exc.fields)), "error")
-            return render_plan(referral, 422, plan_form=form)
-        db.session.commit()
-        flash(_("The plan was saved."), "success")
+    if form.validate_on_submit() and run_and_commit(
+            lambda: plans.create_plan(referral, actor=current_user, **form.service_kwargs()),
+            _("The plan was saved."), form=form):
         return redirect(url_for("therapy.plan", referral_id=referral.id))
     return render_plan(referral, 422, plan_form=form)
 

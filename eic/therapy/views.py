@@ -8,8 +8,8 @@ from flask_login import current_user
 from eic.accounts.models import User
 from eic.centers.models import Room
 from eic.core.auth import role_required
-from eic.core.errors import DomainError, ValidationFailed
-from eic.core.forms import apply_errors, run_and_commit
+from eic.core.errors import ValidationFailed
+from eic.core.forms import run_and_commit
 from eic.core.i18n import localized
 from eic.core.permissions import get_visible, get_visible_or_404
 from eic.core.roles import Role
@@ -24,7 +24,7 @@ from eic.referrals.status import Status
 from . import plans, queries, services
 from .forms import (ABSENCE_LABELS, SERVICE_KIND_LABELS, SETTING_LABELS, AttendanceForm, BookingForm, CancelForm,
                     GroupBookingForm, MoveForm, NoteForm, RosterForm)
-from .permissions import sessions_visible_to
+from .permissions import can_book, can_record, can_write_note, sessions_visible_to
 
 bp = Blueprint("therapy", __name__, template_folder="templates", url_prefix="/therapy")
 STAFF = (Role.COORDINATOR, Role.SPECIALIST)
@@ -40,24 +40,22 @@ def _try_booking(form, *, referral, **extra):
     the clashing dates to skip; on other refusals puts the messages on the form."""
     if not form.validate_on_submit():
         return [], []
-    try:
-        sessions = services.book_series(
+    sessions = []
+
+    def book():
+        sessions.extend(services.book_series(
             center=current_user.center, specialist=db.session.get(User, form.specialist.data), referral=referral,
             room=db.session.get(Room, form.room.data) if form.room.data else None, setting=form.setting.data,
             start_on=form.start_on.data, at=form.at.data, minutes=form.minutes.data,
             weekdays=form.weekdays.data or None, until_on=form.until_on.data, count=form.count.data,
-            skip_dates=[d for d in map(parse_date, form.skip_dates.data or []) if d], actor=current_user, **extra)
+            skip_dates=[d for d in map(parse_date, form.skip_dates.data or []) if d], actor=current_user, **extra))
+
+    try:
+        run_and_commit(book, _("The sessions are booked."), form=form, reraise=(services.BookingClash,))
     except services.BookingClash as exc:
-        db.session.rollback()
         form.skip_dates.choices = sorted({(c.occurrence.day.isoformat(), c.occurrence.day) for c in exc.clashes})
         flash(str(exc.message), "error")
         return [], exc.clashes
-    except DomainError as exc:
-        db.session.rollback()
-        flash(" ".join([str(exc.message)] + apply_errors(form, exc.fields)), "error")
-        return [], []
-    db.session.commit()
-    flash(_("The sessions are booked."), "success")
     return sessions, []
 
 
@@ -121,7 +119,7 @@ def week():
     return render_template("therapy/week.html", days=days, by_day=by_day, start=start, filters=filters,
                            staff=intake_queries.specialists(current_user.center_id), rooms=current_user.center.rooms,
                            settings=SETTING_LABELS, ALMATY=ALMATY, prev_week=start - timedelta(days=7),
-                           next_week=start + timedelta(days=7))
+                           next_week=start + timedelta(days=7), can_book=can_book(current_user, current_user.center_id))
 
 
 @bp.route("/my-day")
@@ -156,7 +154,9 @@ def session_detail(session_id):
                                formdata=None, attended="no" if row.attendance == "absent" else "yes",
                                reason=row.absence_reason or ""),
                            note_form=note_form,
-                           note_late=services.is_note_late(row, today=almaty_today()))
+                           note_late=services.is_note_late(row, today=almaty_today()),
+                           can_book=can_book(current_user, row.center_id), can_record=can_record(current_user, row),
+                           can_write_note=can_write_note(current_user, row))
 
 
 def _act(session_id, form_class, action, done_message):

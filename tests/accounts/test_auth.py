@@ -202,3 +202,24 @@ def test_log_in_attempts_are_limited_per_address(client, session, app):
     finally:
         limiter.reset()
         app.config["EIC_LOGIN_LIMIT"] = before
+
+
+def test_api_reads_do_not_commit_and_the_token_is_marked_used_once_a_minute(app, session, monkeypatch):
+    """Reads commit nothing: the token's last use is written (and committed) by the authentication, at most once a
+    minute, and never by the endpoint."""
+    user = user_for_role(Role.MINISTRY)
+    token = services.issue_token(user)
+    session.commit()
+    commits = []
+    monkeypatch.setattr(session, "commit", lambda: commits.append(1))
+    headers = {"Authorization": f"Bearer {token}"}
+    client = app.test_client()
+    assert client.get("/api/v1/centers", headers=headers).status_code == 200
+    assert len(commits) == 1  # the first use of the token
+    row = db.session.scalar(select(ApiToken).where(ApiToken.user_id == user.id))
+    assert row.last_used_at is not None
+    for path in ("/api/v1/centers", "/api/v1/coverage", "/api/v1/rollout/budget"):
+        assert client.get(path, headers=headers).status_code == 200, path
+    assert len(commits) == 1
+    assert client.get("/api/v1/referrals", headers=headers).status_code == 403
+    assert len(commits) == 1

@@ -105,3 +105,33 @@ def test_book_a_group_and_fill_its_roster(client, login_as):
     page = client.get(session_url, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Roster (2 / 2)" in page
     assert children[0].child.full_name in page and children[2].child.full_name not in page
+
+
+def test_the_session_page_offers_only_what_the_reader_may_do(client, login_as):
+    """A specialist opening a colleague's session is offered no attendance, note, move or cancel form (each would be
+    refused); the session's own specialist gets attendance and the note; the coordinator attendance, move, cancel."""
+    specialist = login_as(Role.SPECIALIST)
+    colleague = SpecialistFactory(center=specialist.center)
+    referral = ReferralFactory(center=specialist.center, status=Status.ENROLLED)
+    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=1)
+    row = TherapySession(center_id=specialist.center_id, specialist_id=colleague.id, referral_id=referral.id,
+                         child_id=referral.child_id, setting="center", starts_at=start,
+                         ends_at=start + timedelta(minutes=30), busy_from=start,
+                         busy_until=start + timedelta(minutes=30))
+    db.session.add(row)
+    db.session.commit()
+    forms = ("attendance-form", "note-form", f"/therapy/sessions/{row.id}/move", f"/therapy/sessions/{row.id}/cancel")
+
+    def offered():
+        page = client.get(f"/therapy/sessions/{row.id}")
+        assert page.status_code == 200
+        return {f for f in forms if f in page.get_data(as_text=True)}
+
+    assert offered() == set()
+    assert client.post(f"/therapy/sessions/{row.id}/attendance", data={"attended": "yes"}).status_code in (302, 403)
+    db.session.refresh(row)
+    assert row.attendance is None
+    login_as(colleague)
+    assert offered() == {"attendance-form", "note-form"}
+    login_as(Role.COORDINATOR, center=specialist.center)
+    assert offered() == {"attendance-form", forms[2], forms[3]}
