@@ -107,7 +107,8 @@ def _demo_therapy(today):
     from datetime import datetime, time, timezone
 
     from eic.referrals.models import Referral
-    from eic.therapy import plans, services
+    from eic.therapy import services
+    from eic.therapy.services import plans
 
     enrolled = db.session.scalars(select(Referral).where(Referral.status == Status.ENROLLED)
                                   .order_by(Referral.id)).all()

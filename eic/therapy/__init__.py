@@ -5,7 +5,7 @@ def init_app(app):
     from eic.core.api import register_schemas
 
     from . import settings  # noqa: F401 - declares the domain's settings
-    from . import api, discharge_views, hours_views, plan_views, schemas, views  # noqa: F401 - routes on views.bp
+    from . import api, schemas, views
 
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)

@@ -15,10 +15,11 @@ from eic.core.validation import parse_date, parse_int
 from eic.extensions import csrf, db
 from eic.referrals.permissions import referrals_visible_to
 
-from . import plans, queries, services
+from . import queries, services
 from .parsing import booking_arguments, parse_time
 from .permissions import sessions_visible_to
 from .schemas import PlanSchema, session_json
+from .services import plans
 
 bp = Blueprint("therapy_api", __name__, url_prefix=API_PREFIX)
 csrf.exempt(bp)

@@ -6,8 +6,8 @@ from eic.core import settings
 from eic.core.errors import Forbidden, ValidationFailed
 from eic.core.roles import Role
 from eic.referrals.status import Status
-from eic.therapy import plans
 from eic.therapy import settings as therapy_settings
+from eic.therapy.services import plans
 from tests.factories.accounts import user_for_role
 from tests.factories.referrals import ReferralFactory
 

@@ -109,7 +109,7 @@ def test_specialist_records_attendance_after_the_start(api, world, session):
 
 
 def test_read_the_current_plan(api, world, session):
-    from eic.therapy import plans
+    from eic.therapy.services import plans
 
     plan = plans.create_plan(world["referral"], starts_on=world["start"], actor=world["coordinator"],
                              goals=[{"kind": "child", "description": "Walks", "criterion": "PT observes",

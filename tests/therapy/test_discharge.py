@@ -5,7 +5,8 @@ import pytest
 from eic.core.errors import Conflict, Forbidden, ValidationFailed
 from eic.core.roles import Role
 from eic.referrals.status import Status
-from eic.therapy import discharge, services
+from eic.therapy import services
+from eic.therapy.services import discharge
 from tests.factories.accounts import SpecialistFactory, user_for_role
 from tests.factories.centers import CenterFactory, RoomFactory
 from tests.factories.referrals import ChildFactory, ReferralDiagnosisFactory, ReferralFactory

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from eic.core.roles import Role
 from eic.extensions import db
 from eic.referrals.status import Status
-from eic.therapy import plans
+from eic.therapy.services import plans
 from tests.factories.accounts import SpecialistFactory
 from tests.factories.centers import center, discipline
 from tests.factories.referrals import ReferralFactory

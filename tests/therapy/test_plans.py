@@ -7,9 +7,9 @@ from eic.core.errors import Conflict, Forbidden, ValidationFailed
 from eic.core.roles import Role
 from eic.extensions import db
 from eic.referrals.status import Status
-from eic.therapy import plans
 from eic.therapy.calendar import local_to_utc
 from eic.therapy.models import Plan, TherapySession
+from eic.therapy.services import plans
 from tests.factories.accounts import SpecialistFactory, user_for_role
 from tests.factories.centers import CenterFactory, discipline
 from tests.factories.intake import AssessmentFactory

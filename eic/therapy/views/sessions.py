@@ -1,7 +1,7 @@
 """Calendar pages: booking from a case, the week view, a session, and the specialist's day."""
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,12 +21,13 @@ from eic.referrals import queries as referral_queries
 from eic.referrals.permissions import referrals_visible_to
 from eic.referrals.status import Status
 
-from . import plans, queries, services
-from .forms import (ABSENCE_LABELS, SERVICE_KIND_LABELS, SETTING_LABELS, AttendanceForm, BookingForm, CancelForm,
-                    GroupBookingForm, MoveForm, NoteForm, RosterForm)
-from .permissions import can_book, can_record, can_write_note, sessions_visible_to
+from .. import queries, services
+from ..forms import (ABSENCE_LABELS, SERVICE_KIND_LABELS, SETTING_LABELS, AttendanceForm, BookingForm, CancelForm,
+                     GroupBookingForm, MoveForm, NoteForm, RosterForm)
+from ..permissions import can_book, can_record, can_write_note, sessions_visible_to
+from ..services import plans
+from .blueprint import bp
 
-bp = Blueprint("therapy", __name__, template_folder="templates", url_prefix="/therapy")
 STAFF = (Role.COORDINATOR, Role.SPECIALIST)
 
 

@@ -12,10 +12,10 @@ from eic.core.timeutil import ALMATY, add_working_days, utc_now
 from eic.extensions import db
 from eic.referrals.status import Status
 
-from . import settings
-from .calendar import Calendar, Clash, Occurrence, child_sessions, occurrences
-from .models import ABSENCE_REASONS, SETTINGS, RosterEntry, SessionSeries, TherapySession
-from .permissions import can_book, can_record, can_write_note, require
+from .. import settings
+from ..calendar import Calendar, Clash, Occurrence, child_sessions, occurrences
+from ..models import ABSENCE_REASONS, SETTINGS, RosterEntry, SessionSeries, TherapySession
+from ..permissions import can_book, can_record, can_write_note, require
 
 MAX_OCCURRENCES = 60
 HOME_SETTINGS = ("home",)
@@ -132,7 +132,7 @@ def _check_group(capacity, audience, errors: dict) -> None:
 
 
 def _service_of_current_plan(plan_service, referral) -> bool:
-    from .models import Plan
+    from ..models import Plan
 
     plan = db.session.get(Plan, plan_service.plan_id)
     return plan is not None and plan.is_current and plan.referral_id == referral.id

@@ -12,10 +12,11 @@ from eic.core.timeutil import almaty_today
 from eic.intake import queries as intake_queries
 from eic.referrals.permissions import referrals_visible_to
 
-from . import discharge as discharge_rules
-from . import plans, queries
-from .forms import DISCHARGE_LABELS, GOAL_KIND_LABELS, SERVICE_KIND_LABELS, DischargeForm
-from .views import bp
+from .. import queries
+from ..forms import DISCHARGE_LABELS, GOAL_KIND_LABELS, SERVICE_KIND_LABELS, DischargeForm
+from ..services import discharge as discharge_rules
+from ..services import plans
+from .blueprint import bp
 
 
 def _case(referral_id):

@@ -12,10 +12,11 @@ from eic.referrals import services as referral_services
 from eic.referrals.permissions import can_coordinate
 from eic.referrals.status import Status
 
-from . import plans, settings
-from .models import DISCHARGE_REASONS, Discharge, TherapySession
-from .permissions import require
-from .queries import day_bounds
+from .. import settings
+from ..models import DISCHARGE_REASONS, Discharge, TherapySession
+from ..permissions import require
+from ..queries import day_bounds
+from . import plans
 
 TRANSITION_FLAG_MONTHS = 33  # 2 years 9 months
 AGE_LIMIT_WARNING_DAYS = 60

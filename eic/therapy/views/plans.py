@@ -16,9 +16,10 @@ from eic.intake import queries as intake_queries
 from eic.referrals import queries as referral_queries
 from eic.referrals.permissions import referrals_visible_to
 
-from . import plans, queries, services
-from .forms import GOAL_KIND_LABELS, SERVICE_KIND_LABELS, SETTING_LABELS, OutcomeForm, PlanForm, review_form_class
-from .views import bp
+from .. import queries, services
+from ..forms import GOAL_KIND_LABELS, SERVICE_KIND_LABELS, SETTING_LABELS, OutcomeForm, PlanForm, review_form_class
+from ..services import plans
+from .blueprint import bp
 
 STAFF = (Role.COORDINATOR, Role.SPECIALIST)
 

@@ -12,10 +12,11 @@ from eic.core.timeutil import almaty_today
 from eic.core.validation import parse_int
 from eic.intake import queries as intake_queries
 
-from . import availability, queries
-from .forms import ABSENCE_KIND_LABELS, WEEKDAY_LABELS, AbsenceForm, ClosureForm, hours_form_class, hours_from
-from .models import OpeningHours, WorkingHours
-from .views import bp
+from .. import queries
+from ..forms import ABSENCE_KIND_LABELS, WEEKDAY_LABELS, AbsenceForm, ClosureForm, hours_form_class, hours_from
+from ..models import OpeningHours, WorkingHours
+from ..services import availability
+from .blueprint import bp
 
 
 def _filled(form, hours):

@@ -16,10 +16,10 @@ from eic.extensions import db
 from eic.referrals.permissions import can_coordinate
 from eic.referrals.status import Status
 
-from . import settings
-from .models import (CAREGIVER_SERVICE_KINDS, GOAL_KINDS, NATURAL_SETTINGS, OUTCOME_AREAS, SERVICE_KINDS, SETTINGS,
-                     Goal, GoalRating, OutcomeRating, Plan, PlanService, Review, TherapySession)
-from .permissions import require
+from .. import settings
+from ..models import (CAREGIVER_SERVICE_KINDS, GOAL_KINDS, NATURAL_SETTINGS, OUTCOME_AREAS, SERVICE_KINDS, SETTINGS,
+                      Goal, GoalRating, OutcomeRating, Plan, PlanService, Review, TherapySession)
+from ..permissions import require
 
 # "Due soon" from day 30 of the 45 (issue 6 warns at day 30 and 40).
 PLAN_DUE_SOON_DAYS = 15

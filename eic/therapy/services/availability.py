@@ -8,8 +8,8 @@ from eic.centers.permissions import can_coordinate_center
 from eic.core.errors import ValidationFailed
 from eic.extensions import db
 
-from .models import ABSENCE_KINDS, Absence, Closure, OpeningHours, WorkingHours
-from .permissions import require
+from ..models import ABSENCE_KINDS, Absence, Closure, OpeningHours, WorkingHours
+from ..permissions import require
 
 
 def _check_hours(hours: dict, errors: dict):

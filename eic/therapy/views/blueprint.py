@@ -1,0 +1,5 @@
+"""The therapy pages' one blueprint (endpoints ``therapy.*``), shared by the modules of this package."""
+from flask import Blueprint
+
+# Named after the domain package so that its templates folder (eic/therapy/templates) is found.
+bp = Blueprint("therapy", "eic.therapy", template_folder="templates", url_prefix="/therapy")
