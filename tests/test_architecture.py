@@ -92,3 +92,21 @@ def test_views_and_api_write_no_queries():
     for path in view_modules():
         text = path.read_text()
         assert "select(" not in text, path
+
+
+# The modules a newcomer reads to learn what the domain does: each public function and class says what it does
+# (and, for services, what it raises).
+DOCUMENTED = ("services", "queries", "permissions", "figures", "exports", "tasks", "served", "snapshots", "outcomes",
+              "imports", "calendar")
+
+
+def test_services_queries_and_rules_say_what_they_do():
+    undocumented = []
+    for path in ROOT.rglob("*.py"):
+        if not (path.stem in DOCUMENTED or path.parent.name == "services"):
+            continue
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_") \
+                    and not ast.get_docstring(node):
+                undocumented.append(f"{path.relative_to(ROOT.parent)}:{node.lineno} {node.name}")
+    assert undocumented == []

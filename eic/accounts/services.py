@@ -22,14 +22,17 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:
+    """An Argon2id hash of ``password`` (the library's salt and parameters travel inside the string)."""
     return _hasher.hash(password)
 
 
 def normalise_email(email: str) -> str:
+    """E-mail addresses are compared lower-cased and trimmed: ``A@x.kz `` and ``a@x.kz`` are one account."""
     return (email or "").strip().lower()
 
 
 def check_password_rules(password: str) -> None:
+    """Raise ValidationFailed (field ``password``) unless the password is at least MIN_PASSWORD_LENGTH long."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(fields={"password": [
             _l("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)]})
@@ -78,6 +81,9 @@ LOCK_MINUTES = 15
 
 
 class AccountLocked(Exception):
+    """Raised by ``authenticate`` while an account is locked after too many wrong passwords; ``until`` is when it
+    opens."""
+
     def __init__(self, until):
         super().__init__(str(until))
         self.until = until
@@ -132,6 +138,8 @@ def end_sessions(user: User) -> None:
 
 
 def set_active(user: User, *, is_active: bool, actor) -> None:
+    """Open or close an account. Either way its sessions end (the session token rotates); closing it also
+    revokes its API tokens, so a closed account can do nothing from anywhere."""
     user.is_active_account = is_active
     user.rotate_session()
     if not is_active:
@@ -140,6 +148,7 @@ def set_active(user: User, *, is_active: bool, actor) -> None:
 
 
 def user_tokens(user: User):
+    """Every API token ever issued to ``user``, revoked or not."""
     return db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).all()
 
 

@@ -49,6 +49,8 @@ def cumulative_served(center_id: int, year: int, today: date) -> list[tuple[date
 
 @dataclass
 class Capacity:
+    """A center's year against its target: families served so far, the pro-rata expectation, the projection
+    to 31 December and an alert when the projection is far off the target."""
     year: int
     target: int
     served: int
@@ -88,6 +90,7 @@ def capacity(center, *, year: int, today: date) -> Capacity:
 
 @dataclass
 class Spread:
+    """How long something took, over cases: count, median, 90th percentile (days) and the share within target."""
     count: int
     median: float | None
     p90: float | None
@@ -95,6 +98,8 @@ class Spread:
 
 
 def spread(values: list[int], target: int | None = None, *, within=None) -> Spread:
+    """The Spread of ``values`` (days). The share within target is the share of ``within`` flags when given
+    (a rule that is not a plain threshold), else the share of values at most ``target``; None without either."""
     if not values:
         return Spread(0, None, None, None)
     ordered = sorted(values)
@@ -112,6 +117,7 @@ TIMELINESS_LABELS = (("first_contact", _l("Referral to first contact")), ("plan"
 
 
 def timeliness_targets() -> dict:
+    """The three timeliness targets in days, from settings: first contact, plan, first session."""
     return {"contact": get_setting(settings.FIRST_CONTACT_DAYS.key), "plan": get_setting(settings.PLAN_DAYS.key),
             "session": get_setting(settings.FIRST_SESSION_DAYS.key)}
 

@@ -19,6 +19,7 @@ from eic.therapy.models import Absence, Closure, OpeningHours, TherapySession, W
 
 @dataclass
 class Load:
+    """Booked against available hours of one specialist or room over a period."""
     key: int
     name: str
     available: float  # hours
@@ -30,11 +31,13 @@ class Load:
 
 
 def this_week(today: date) -> tuple[date, date]:
+    """Monday to Sunday of the week holding ``today``."""
     monday = today - timedelta(days=today.weekday())
     return monday, monday + timedelta(days=6)
 
 
 def this_month(today: date) -> tuple[date, date]:
+    """The first and the last day of the month holding ``today``."""
     after = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
     return today.replace(day=1), after - timedelta(days=1)
 

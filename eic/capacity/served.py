@@ -25,10 +25,12 @@ DEFINITION = _l("Families served: distinct children enrolled at the center durin
 
 
 def month_start(day: date) -> date:
+    """The first day of ``day``'s month."""
     return day.replace(day=1)
 
 
 def month_end(first: date) -> date:
+    """The last day of the month that starts on ``first``."""
     return date(first.year + (first.month == 12), first.month % 12 + 1, 1) - timedelta(days=1)
 
 
@@ -73,6 +75,7 @@ def served_children(center_id: int, first: date, last: date):
 
 
 def families_served(center_id: int, first: date, last: date) -> int:
+    """The number of families center ``center_id`` served between ``first`` and ``last`` (DEFINITION)."""
     return db.session.scalar(select(func.count()).select_from(served_rows(first, last, center_id).subquery()))
 
 

@@ -105,5 +105,6 @@ def _stale_on_change(session, _flush_context, _instances):
 
 
 def init_listeners() -> None:
+    """Mark a month's snapshot stale whenever a flush changes what it counts (installed once per process)."""
     if not event.contains(Session, "before_flush", _stale_on_change):
         event.listen(Session, "before_flush", _stale_on_change)

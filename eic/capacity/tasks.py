@@ -5,6 +5,7 @@ from eic.jobs.scheduler import Job
 
 
 def snapshot(now) -> str:
+    """Scheduled: store the served-families snapshots of closed months that are missing or stale."""
     from eic.core.timeutil import ALMATY
 
     from .snapshots import refresh_due

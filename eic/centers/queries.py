@@ -7,6 +7,7 @@ from .models import Center, Discipline, Icd10Category, Polyclinic, Region, RiskF
 
 
 def centers(*, active_only=True):
+    """Every center by code; only active ones unless ``active_only`` is False."""
     stmt = select(Center).order_by(Center.code)
     if active_only:
         stmt = stmt.where(Center.is_active.is_(True))
@@ -14,6 +15,7 @@ def centers(*, active_only=True):
 
 
 def center_by_code(code: str | None) -> Center | None:
+    """The center with this code (case and spaces ignored), or None."""
     if not code:
         return None
     return db.session.scalar(select(Center).where(Center.code == code.strip().lower()))
@@ -28,22 +30,27 @@ def center_for_region(region_id: int | None) -> Center | None:
 
 
 def regions():
+    """Every region, by ISO code."""
     return db.session.scalars(select(Region).order_by(Region.iso_code)).all()
 
 
 def region_by_iso(iso: str | None) -> Region | None:
+    """The region with this ISO 3166-2 code (case and spaces ignored), or None."""
     return db.session.scalar(select(Region).where(Region.iso_code == (iso or "").strip().upper()))
 
 
 def disciplines():
+    """Every discipline, in the reference order."""
     return db.session.scalars(select(Discipline).order_by(Discipline.id)).all()
 
 
 def discipline_by_code(code: str) -> Discipline | None:
+    """The discipline with this code, or None."""
     return db.session.scalar(select(Discipline).where(Discipline.code == code))
 
 
 def polyclinics():
+    """Every polyclinic, by name."""
     return db.session.scalars(select(Polyclinic).order_by(Polyclinic.name)).all()
 
 
@@ -58,22 +65,27 @@ def polyclinic_by_name(name: str, *, create_in: Region | None = None) -> Polycli
 
 
 def risk_factors():
+    """Every risk factor, in the reference order."""
     return db.session.scalars(select(RiskFactor).order_by(RiskFactor.id)).all()
 
 
 def risk_factor_codes() -> set[str]:
+    """The codes a referral may name as risk factors."""
     return set(db.session.scalars(select(RiskFactor.code)))
 
 
 def eligible_icd10_categories() -> set[str]:
+    """The ICD-10 categories a referral may name (the reference list of eligible conditions)."""
     return set(db.session.scalars(select(Icd10Category.category)))
 
 
 def icd10_categories():
+    """The eligible ICD-10 categories with their names, by code."""
     return db.session.scalars(select(Icd10Category).order_by(Icd10Category.category)).all()
 
 
 def affiliation_objects(center_id, polyclinic_id, discipline_id) -> dict:
+    """The center, polyclinic and discipline chosen on the account form, loaded by id (None where empty)."""
     return {
         "center": db.session.get(Center, center_id) if center_id else None,
         "polyclinic": db.session.get(Polyclinic, polyclinic_id) if polyclinic_id else None,

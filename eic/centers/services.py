@@ -126,6 +126,8 @@ def _region_key(text) -> str:
 
 
 def region_lookup() -> dict:
+    """A lookup from every way a spreadsheet names a region (ISO code, KATO, name in three languages,
+    normalised by ``_region_key``) to the region."""
     from .models import Region
 
     lookup = {}

@@ -27,6 +27,8 @@ def suppress(n):
 
 @dataclass
 class Row:
+    """One line of the coverage table (a center, a region or the country): referrals and their outcomes,
+    families served against the target, declines by reason."""
     key: str
     name_kk: str
     name_ru: str
@@ -123,6 +125,7 @@ def timeliness(*, first: date, last: date) -> dict:
 
 @dataclass
 class Month:
+    """One month's national referrals, enrolments and families served; ``public`` applies small-count suppression."""
     first: date
     last: date
     referrals: int

@@ -22,6 +22,8 @@ AGE_EXPECTED = 6
 
 
 def category(entry: int, exit_: int, new_skills: bool) -> str:
+    """The progress category a-e of one outcome area, from entry and exit ratings (1-7): e keeps or reaches
+    the age-expected level, d reaches it, c moves closer, b gains new skills only, a shows no progress."""
     if entry >= AGE_EXPECTED and exit_ >= AGE_EXPECTED:
         return "e"
     if exit_ >= AGE_EXPECTED:

@@ -19,6 +19,7 @@ def reports_dir() -> Path:
 
 
 def weekly_workbook(now) -> str:
+    """Scheduled: write the year-to-date coverage workbook to the reports folder and tell the ministry."""
     from eic.core.xlsx import write_workbook
 
     from .exports import coverage_sheets
@@ -37,6 +38,7 @@ def weekly_workbook(now) -> str:
 
 
 def kept_workbooks() -> list[Path]:
+    """The weekly workbooks kept on disk, newest first."""
     return sorted(reports_dir().glob("coverage-*.xlsx"), reverse=True)
 
 

@@ -115,6 +115,8 @@ def needed_domains(assessment: Assessment, has_diagnosis: bool) -> set[str]:
 
 @dataclass
 class Proposal:
+    """One discipline of a proposed team: the suggested specialist, their free places, the other candidates,
+    and whether the assessment asks for the discipline."""
     discipline: object
     specialist: object | None
     free: int

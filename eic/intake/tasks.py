@@ -19,6 +19,8 @@ AGE_LIMIT_NOTICE_DAYS = 30
 
 
 def child_clock(now) -> str:
+    """Scheduled: tell the case's coordinator and lead when a child waits past a timeliness target
+    (first contact, plan, first session), once per case and target."""
     from eic.capacity import settings as targets
     from eic.core.timeutil import add_working_days
     from eic.therapy.models import Plan, TherapySession

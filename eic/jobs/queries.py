@@ -16,6 +16,7 @@ def last_run_by_job(limit: int = 500) -> dict:
 
 
 def recent_runs(limit: int = 100) -> list:
+    """The ``limit`` most recent job runs from the ledger, newest first."""
     return db.session.scalars(select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(limit)).all()
 
 

@@ -19,6 +19,7 @@ MINUTELY_DAYS, LEDGER_DAYS, OUTBOX_DAYS = 14, 400, 180
 
 
 def prune(now) -> str:
+    """Scheduled: drop old ledger rows (every-minute jobs' successes sooner) and delivered outbox messages."""
     from eic.notifications.models import OutboxMessage
 
     minutely = db.session.execute(delete(JobRun).where(

@@ -84,6 +84,7 @@ def notify(user_id: int, *, kind: str, subject_id: int | None = None, params: di
 
 
 def message(notification: Notification) -> str:
+    """The notification's text in the current language, its parameters filled in (missing ones empty)."""
     params = dict.fromkeys(("child", "reason", "center", "days", "date", "item", "person", "course", "action"), "")
     return str(MESSAGES[notification.kind]) % (params | notification.params)
 
@@ -102,6 +103,7 @@ def queue_family_message(*, kind: str, phone: str, language: str, params: dict, 
 
 
 def email_kinds(user) -> set[str]:
+    """The kinds of notification ``user`` also receives by e-mail."""
     return set(db.session.scalars(select(EmailPreference.kind).where(EmailPreference.user_id == user.id)))
 
 
@@ -116,11 +118,13 @@ def set_email_kinds(user, kinds) -> None:
 
 
 def unread_count(user) -> int:
+    """How many of ``user``'s notifications are unread."""
     return db.session.scalar(select(func.count()).select_from(Notification)
                              .where(Notification.user_id == user.id, Notification.read_at.is_(None)))
 
 
 def notifications_for(user):
+    """A SELECT of ``user``'s notifications, newest first."""
     return select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc())
 
 
@@ -151,6 +155,7 @@ def case_recipients(referral, *, lead=True, coordinators=True) -> list[int]:
 
 
 def users_with_role(role) -> list[int]:
+    """The ids of the active accounts with ``role``."""
     from eic.accounts.models import User
 
     return db.session.scalars(select(User.id).where(User.role == role, User.is_active_account.is_(True))).all()

@@ -7,6 +7,7 @@ from .senders import deliver_pending
 
 
 def deliver(now):
+    """Scheduled: send the outbox's pending e-mails and text messages."""
     counts = deliver_pending()
     return ", ".join(f"{k} {v}" for k, v in counts.items() if v) or "nothing pending"
 

@@ -25,6 +25,7 @@ def referrals_visible_to(user):
 
 
 def can_view(user, referral) -> bool:
+    """Whether ``user`` may see ``referral``: the Python rendering of REFERRALS."""
     return REFERRALS.allows(user, referral)
 
 

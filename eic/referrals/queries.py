@@ -21,11 +21,13 @@ def referral_list(user, *, status: str | None = None, search: str | None = None)
 
 
 def history(referral: Referral):
+    """The referral's status changes, oldest first."""
     return db.session.scalars(select(StatusChange).where(StatusChange.referral_id == referral.id)
                               .order_by(StatusChange.id)).all()
 
 
 def open_referral_for_iin(iin: str) -> Referral | None:
+    """The open referral of the child with this IIN, or None (at most one can be open)."""
     return db.session.scalar(select(Referral).join(Child).where(Child.iin == iin, Referral.is_open.is_(True)))
 
 

@@ -22,6 +22,7 @@ from .validation import (LANGUAGES, RELATIONS, SEXES, age_error, icd10_error, ii
 
 
 class DuplicateReferral(Conflict):
+    """Raised when the child already has an open referral; ``existing_id`` names it when the caller may see it."""
     code = "duplicate_referral"
     default_message = _l("This child already has an open referral.")
 
@@ -35,6 +36,7 @@ class NeedsConfirmation(ValidationFailed):
 
 @dataclass
 class CleanReferral:
+    """A referral's fields after validation, ready to store, with the warnings the sender has to confirm."""
     child: dict
     caregiver: dict
     center: object

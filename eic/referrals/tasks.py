@@ -17,6 +17,8 @@ ACK_WORKING_DAYS = declare("referrals.ack_working_days", 2,
 
 
 def ack_overdue(now) -> str:
+    """Scheduled: remind the center when a referral is not acknowledged within the target in working days,
+    and tell the administrators at twice the target."""
     from eic.core.timeutil import add_working_days
 
     today = now.astimezone(ALMATY).date()

@@ -27,6 +27,7 @@ SPENT = STAGES[STAGES.index("delivered"):]
 
 @dataclass
 class Money:
+    """Planned, committed and spent tenge."""
     planned: int = 0
     committed: int = 0
     spent: int = 0
@@ -39,6 +40,7 @@ class Money:
 
 @dataclass
 class Budget:
+    """A programme year's money by funding source and by center, against the programme budget."""
     year: int
     by_source: dict = field(default_factory=dict)  # source -> Money
     by_center: dict = field(default_factory=dict)  # center id -> Money
@@ -59,6 +61,7 @@ def _money_columns():
 
 
 def budget(year: int, center_id: int | None = None) -> Budget:
+    """The Budget of ``year`` (of one center when ``center_id`` is given)."""
     result = Budget(year=year, by_source={s: Money() for s in SOURCES})
     stmt = select(AllocationLine.center_id, AllocationLine.source, *_money_columns()).where(
         AllocationLine.programme_year == year).group_by(AllocationLine.center_id, AllocationLine.source)
@@ -79,6 +82,7 @@ def budget(year: int, center_id: int | None = None) -> Budget:
 
 
 def budget_years() -> list[int]:
+    """The years that have allocation lines or a programme budget, in order."""
     years = set(db.session.scalars(select(AllocationLine.programme_year).distinct()))
     years |= set(db.session.scalars(select(ProgrammeBudget.year).distinct()))
     return sorted(years)
@@ -94,6 +98,7 @@ def overdue_deliveries(today: date, center_id: int | None = None):
 
 
 def overdue_actions(today: date, center_id: int | None = None):
+    """Mentoring visit actions still open after their due date (of one center when given)."""
     stmt = select(VisitAction).join(Visit, Visit.id == VisitAction.visit_id).where(
         VisitAction.status == "open", VisitAction.due_on < today)
     if center_id is not None:
@@ -115,6 +120,7 @@ def trained_trainees(today: date):
 
 @dataclass
 class Progress:
+    """Specialists trained against the target, overall, by center and by discipline."""
     target: int
     trained: int
     staff: int
@@ -131,6 +137,7 @@ class Progress:
 
 
 def progress(today: date, center_id: int | None = None) -> Progress:
+    """Training progress on ``today`` (of one center when ``center_id`` is given)."""
     trained_ids = trained_trainees(today).subquery()
     is_trained = case((Trainee.id.in_(select(trained_ids.c.trainee_id)), 1), else_=0)
     base = select(Trainee.center_id, Discipline.code, func.count(Trainee.id), func.sum(is_trained)).join(
@@ -172,6 +179,7 @@ def still_needed(today: date, center_id: int | None = None) -> list[tuple]:
 
 @dataclass
 class Readiness:
+    """One center's readiness: equipment commissioned, budget spent, specialists trained, open actions."""
     center: Center
     equipment_share: float | None  # commissioned value / allocated value
     budget_share: float | None  # spent / planned, all years
@@ -185,6 +193,7 @@ class Readiness:
 
 
 def readiness(today: date, center_id: int | None = None) -> list[Readiness]:
+    """The Readiness of every center (or of one), ready when all thresholds in settings are met."""
     value = AllocationLine.quantity * AllocationLine.unit_price
     money = {cid: (int(total), int(commissioned), int(spent)) for cid, total, commissioned, spent in db.session.execute(
         select(AllocationLine.center_id, func.sum(value),
@@ -218,6 +227,7 @@ def readiness(today: date, center_id: int | None = None) -> list[Readiness]:
 
 
 def national_readiness(rows: list[Readiness]) -> dict:
+    """The national totals of the centers' readiness rows, shares weighted by value."""
     total = sum(r.value_total for r in rows)
     return {"centers": len(rows), "ready": sum(1 for r in rows if r.ready),
             "equipment_share": sum(r.value_commissioned for r in rows) / total if total else None,

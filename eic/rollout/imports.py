@@ -24,6 +24,7 @@ from .models import Cohort, Course, EquipmentItem
 
 @dataclass(frozen=True)
 class Column:
+    """One column of an import template: its letter, the field it fills, its heading and an example."""
     letter: str
     field: str
     label: object
@@ -111,6 +112,8 @@ def _run(rows, columns, handle):
 
 
 def import_equipment(rows, *, actor) -> int:
+    """Import allocation lines from a spreadsheet's rows (foundation only). Raises RowsInvalid with every
+    error by row and column, and then imports nothing; returns the number of lines stored."""
     services.require_foundation(actor)
     centers = {c.code: c for c in db.session.scalars(select(Center))}
     items = {i.code: i for i in db.session.scalars(select(EquipmentItem))}
@@ -144,6 +147,8 @@ def import_equipment(rows, *, actor) -> int:
 
 # Past flake8's complexity limit on purpose: a flat list of per-cell checks.
 def import_roster(rows, *, actor) -> int:  # noqa: C901
+    """Import a training roster (trainees and their enrolments) from a spreadsheet's rows (foundation only).
+    Raises RowsInvalid with every error by row and column, and then imports nothing; returns the rows stored."""
     services.require_foundation(actor)
     centers = {c.code: c for c in db.session.scalars(select(Center))}
     disciplines = {d.code: d for d in db.session.scalars(select(Discipline))}

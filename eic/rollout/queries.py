@@ -20,14 +20,17 @@ def allocation_lines(user, *, center_id=None, stage=None):
 
 
 def catalogue():
+    """The equipment catalogue, by category and code."""
     return db.session.scalars(select(EquipmentItem).order_by(EquipmentItem.category, EquipmentItem.code)).all()
 
 
 def courses():
+    """Every training course, by code."""
     return db.session.scalars(select(Course).order_by(Course.code)).all()
 
 
 def cohorts():
+    """Every cohort, the latest start first."""
     return db.session.scalars(select(Cohort).order_by(Cohort.starts_on.desc())).all()
 
 
@@ -49,6 +52,7 @@ def issue_of_line(line, issue_id) -> LineIssue | None:
 
 
 def enrolment_in_cohort(cohort, enrolment_id) -> Enrolment | None:
+    """The enrolment with this id if it belongs to ``cohort``, else None."""
     return db.session.scalar(select(Enrolment).where(Enrolment.id == enrolment_id, Enrolment.cohort_id == cohort.id))
 
 

@@ -24,6 +24,7 @@ DOCUMENT_REQUIRED = {"ordered": _l("Give the contract number."), "delivered": _l
 
 
 def require_foundation(actor) -> None:
+    """Raise Forbidden unless ``actor`` is foundation staff (the only ones who record the rollout)."""
     if actor is None or actor.role is not Role.FOUNDATION:
         raise Forbidden()
 
@@ -73,6 +74,8 @@ def _tenge(value, errors, name):
 # --- equipment ---------------------------------------------------------------------------------------------------
 
 def create_item(*, code, name_kk, name_ru, name_en, category, manufacturer="", model="", unit_price, actor):
+    """Add an item to the equipment catalogue. Raises ValidationFailed for a missing or bad field or a code
+    already in use."""
     require_foundation(actor)
     errors = {}
     code = _text(code, errors, "code", limit=40)
@@ -119,6 +122,7 @@ def plan_line(*, center, item, programme_year, quantity, source, expected_delive
 
 
 def next_stage(stage: str) -> str | None:
+    """The stage after ``stage`` in the delivery sequence, or None after the last."""
     index = STAGES.index(stage)
     return STAGES[index + 1] if index + 1 < len(STAGES) else None
 
@@ -152,6 +156,8 @@ def advance(line, *, to_stage, on, document="", expected_delivery_on=None, actor
 
 
 def report_issue(line, *, kind, reported_on, description, actor, today=None):
+    """Record a defect or warranty claim on a delivered line. Raises ValidationFailed for a bad field or a line
+    not yet delivered."""
     require_foundation(actor)
     errors = {}
     _choice(kind, ISSUE_KINDS, errors, "kind", _l("Choose defect or warranty claim."))
@@ -168,6 +174,7 @@ def report_issue(line, *, kind, reported_on, description, actor, today=None):
 
 
 def resolve_issue(issue, *, on, actor, today=None):
+    """Mark an issue resolved on ``on``. Raises ValidationFailed for a future date or one before the report."""
     require_foundation(actor)
     errors = {}
     _date(on, errors, "on", not_future=True, today=today)
@@ -180,6 +187,7 @@ def resolve_issue(issue, *, on, actor, today=None):
 
 
 def set_programme_budget(*, year, source, amount, actor):
+    """Set (or replace) a year's programme budget from one funding source. Raises ValidationFailed."""
     require_foundation(actor)
     errors = {}
     _year(year, errors, "year")
@@ -202,6 +210,7 @@ def set_programme_budget(*, year, source, amount, actor):
 
 def create_course(*, code, title, provider="", hours, mode, counts_toward_target=True, refresher_months=None,
                   required_for="", actor):
+    """Add a training course. Raises ValidationFailed for a bad field or a code already in use."""
     require_foundation(actor)
     from eic.centers.queries import disciplines
 
@@ -232,6 +241,7 @@ def create_course(*, code, title, provider="", hours, mode, counts_toward_target
 
 
 def create_cohort(*, course, name, starts_on, ends_on, location="", actor):
+    """Start a cohort of a course. Raises ValidationFailed for bad dates or a name the course already has."""
     require_foundation(actor)
     errors = {}
     if course is None:
@@ -284,6 +294,7 @@ def find_or_add_trainee(*, center, full_name, discipline, email="", actor) -> Tr
 
 
 def enrol(*, cohort, trainee, actor) -> Enrolment:
+    """Enrol a trainee in a cohort; enrolling twice returns the existing enrolment."""
     require_foundation(actor)
     existing = db.session.scalar(select(Enrolment).where(Enrolment.cohort_id == cohort.id,
                                                          Enrolment.trainee_id == trainee.id))
@@ -304,6 +315,8 @@ def enrol_staff_member(*, cohort, center, full_name, discipline, email="", actor
 
 
 def record_day(enrolment, *, on, present, actor, today=None):
+    """Record a trainee's presence on one day of the cohort. Raises ValidationFailed for a future day or one
+    outside the cohort's dates."""
     require_foundation(actor)
     errors = {}
     _date(on, errors, "on", not_future=True, today=today)
@@ -383,6 +396,8 @@ def record_visit(*, center, kind, visited_on, mentor, scores: dict, findings="",
 
 
 def finish_action(action, *, on, actor, today=None):
+    """Mark a visit's action done on ``on``. Raises InvalidTransition if it is done already and
+    ValidationFailed for a future date or one before the visit."""
     require_foundation(actor)
     if action.status not in ACTION_STATUSES or action.status == "done":
         raise InvalidTransition(_l("The action is already done."))
@@ -397,6 +412,7 @@ def finish_action(action, *, on, actor, today=None):
 
 
 def stage_label(stage: str) -> str:
+    """The stage's name in the current language."""
     from .labels import STAGE_LABELS
 
     return str(STAGE_LABELS.get(stage, stage))

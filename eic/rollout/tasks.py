@@ -17,6 +17,8 @@ REFRESHER_NOTICE_DAYS = 60
 
 
 def rollout_reminders(now) -> str:
+    """Scheduled: tell the foundation about overdue deliveries, refreshers coming due and overdue actions,
+    once per line, enrolment or action and date."""
     today = now.astimezone(ALMATY).date()
     staff = users_with_role(Role.FOUNDATION)
     made = 0

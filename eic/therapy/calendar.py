@@ -30,6 +30,7 @@ CLASH_MESSAGES = {
 
 @dataclass(frozen=True)
 class Occurrence:
+    """One planned occurrence of a session (UTC instants; ``day`` is the Almaty date)."""
     starts_at: datetime
     ends_at: datetime
 
@@ -44,6 +45,7 @@ class Occurrence:
 
 @dataclass
 class Clash:
+    """Why an occurrence cannot be booked (``code``, e.g. specialist_busy, holiday), with what it clashed with."""
     occurrence: Occurrence
     code: str
     detail: str = ""
@@ -63,6 +65,7 @@ class Clash:
 
 
 def local_to_utc(day: date, at: time) -> datetime:
+    """The UTC instant of ``at`` on ``day`` in Almaty time."""
     return datetime.combine(day, at, tzinfo=ALMATY).astimezone(timezone.utc)
 
 

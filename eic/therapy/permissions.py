@@ -20,6 +20,7 @@ def sessions_visible_to(user):
 
 
 def can_view_session(user, session) -> bool:
+    """Whether ``user`` may see ``session``: the Python rendering of SESSIONS."""
     return SESSIONS.allows(user, session)
 
 

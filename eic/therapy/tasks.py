@@ -18,6 +18,8 @@ NOTE_LOOKBACK_DAYS = 14
 
 
 def plan_reviews(now) -> str:
+    """Scheduled: tell the case's coordinator and lead that a plan review is coming due or overdue,
+    once per plan and review date."""
     today = now.astimezone(ALMATY).date()
     made = 0
     rows = db.session.execute(select(Plan, Referral).join(Referral, Referral.id == Plan.referral_id).where(
@@ -33,6 +35,8 @@ def plan_reviews(now) -> str:
 
 
 def missed_sessions(now) -> str:
+    """Scheduled: tell the case's coordinator and lead when a child misses several sessions in a row,
+    once per streak."""
     from .queries import missed_in_a_row_ids
 
     enrolled = db.session.scalars(select(Referral).where(Referral.is_open.is_(True),

@@ -46,6 +46,7 @@ def set_working_hours(specialist, *, hours: dict, actor) -> None:
 
 
 def add_closure(center, *, on: date, reason: str, actor) -> Closure:
+    """Close the center on a day (the center's coordinator). Raises ValidationFailed without a date or reason."""
     require(can_coordinate_center(actor, center.id))
     if on is None:
         raise ValidationFailed(fields={"on": [_l("Enter a date as YYYY-MM-DD.")]})
@@ -58,6 +59,8 @@ def add_closure(center, *, on: date, reason: str, actor) -> Closure:
 
 
 def add_absence(specialist, *, starts_on: date, ends_on: date, kind: str, actor) -> Absence:
+    """Record a specialist's absence (their center's coordinator). Raises ValidationFailed for an end before
+    the start or an unknown kind."""
     require(can_coordinate_center(actor, specialist.center_id))
     errors = {}
     if starts_on is None or ends_on is None or ends_on < starts_on:
@@ -73,6 +76,7 @@ def add_absence(specialist, *, starts_on: date, ends_on: date, kind: str, actor)
 
 
 def hours_of(model, owner_column, owner_id) -> dict:
+    """The weekly hours of one center (OpeningHours) or one specialist (WorkingHours): weekday to (start, end)."""
     start, end = ("opens", "closes") if model is OpeningHours else ("starts", "ends")
     return {r.weekday: (getattr(r, start), getattr(r, end))
             for r in db.session.scalars(select(model).where(owner_column == owner_id))}

@@ -37,6 +37,7 @@ def age_limit_on(referral) -> date:
 
 
 def age_limit_near(referral, *, today: date) -> bool:
+    """Whether the child reaches the programme's age limit within AGE_LIMIT_WARNING_DAYS of ``today``."""
     return (age_limit_on(referral) - today).days <= AGE_LIMIT_WARNING_DAYS
 
 

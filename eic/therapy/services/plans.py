@@ -28,6 +28,7 @@ REVIEW_DUE_SOON_DAYS = 14
 
 
 def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months, kept to the month's last day (31 January + 1 = 28/29 February)."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     return date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
@@ -49,12 +50,14 @@ def plan_state(referral, *, has_plan: bool, today: date) -> str:
 
 
 def review_state(plan: Plan, *, today: date) -> str:
+    """"overdue", "due_soon" (within REVIEW_DUE_SOON_DAYS) or "ok" for the plan's next review."""
     if today > plan.next_review_on:
         return "overdue"
     return "due_soon" if (plan.next_review_on - today).days <= REVIEW_DUE_SOON_DAYS else "ok"
 
 
 def current_plan(referral_id: int) -> Plan | None:
+    """The referral's current plan, or None."""
     return db.session.scalar(select(Plan).where(Plan.referral_id == referral_id, Plan.is_current.is_(True)))
 
 
@@ -234,6 +237,7 @@ def record_outcomes(referral, *, kind: str, rated_on: date, social: int, knowled
 
 @dataclass
 class Delivery:
+    """One plan service: sessions planned against delivered so far; under three quarters is under-delivery."""
     service: PlanService
     planned: int
     delivered: int

@@ -278,6 +278,7 @@ def note_due_on(session: TherapySession) -> date:
 
 
 def is_note_late(session: TherapySession, *, today: date) -> bool:
+    """Whether an attended session's note was written (or, still missing, is) after its due date."""
     if session.attendance != "attended":
         return False
     written = session.note_recorded_at.astimezone(ALMATY).date() if session.note_recorded_at else today

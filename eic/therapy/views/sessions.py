@@ -5,8 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from eic.accounts.models import User
-from eic.centers.models import Room
+from eic.centers.permissions import colleagues_visible_to, rooms_visible_to
 from eic.core.auth import role_required
 from eic.core.errors import ValidationFailed
 from eic.core.forms import run_and_commit
@@ -45,8 +44,9 @@ def _try_booking(form, *, referral, **extra):
 
     def book():
         sessions.extend(services.book_series(
-            center=current_user.center, specialist=db.session.get(User, form.specialist.data), referral=referral,
-            room=db.session.get(Room, form.room.data) if form.room.data else None, setting=form.setting.data,
+            center=current_user.center, referral=referral, setting=form.setting.data,
+            specialist=get_visible(colleagues_visible_to(current_user), form.specialist.data),
+            room=get_visible(rooms_visible_to(current_user), form.room.data) if form.room.data else None,
             start_on=form.start_on.data, at=form.at.data, minutes=form.minutes.data,
             weekdays=form.weekdays.data or None, until_on=form.until_on.data, count=form.count.data,
             skip_dates=[d for d in map(parse_date, form.skip_dates.data or []) if d], actor=current_user, **extra))
