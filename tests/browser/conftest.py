@@ -34,10 +34,26 @@ def live_app(tmp_path_factory):
     return app
 
 
+def buffered(app):
+    """The app with each response read whole and closed before it is sent. Werkzeug's development server skips
+    closing a response when the browser drops the connection early (a page left while its CSS loads), and the
+    file left open warns later, in whichever test is running then."""
+
+    def wsgi(environ, start_response):
+        result = app(environ, start_response)
+        try:
+            return [b"".join(result)]
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="module")
 def live_server(live_app):
     port = _free_port()
-    server = make_server("127.0.0.1", port, live_app, threaded=True)
+    server = make_server("127.0.0.1", port, buffered(live_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"
