@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from eic.core.forms import MultiCheckboxField
+from eic.core.i18n import LANGUAGE_LABELS
 from eic.core.roles import ROLE_LABELS, Role
 from eic.core.validation import REQUIRED
 
@@ -25,6 +27,5 @@ class UserForm(FlaskForm):
     center = SelectField(_l("Center"), coerce=int, validators=[Optional()])
     polyclinic = SelectField(_l("Polyclinic"), coerce=int, validators=[Optional()])
     discipline = SelectField(_l("Discipline"), coerce=int, validators=[Optional()])
-    languages = StringField(_l("Working languages"), validators=[Optional(), Length(max=20)],
-                            description=_l("Comma-separated: kk, ru, en"))
+    languages = MultiCheckboxField(_l("Working languages"), choices=list(LANGUAGE_LABELS.items()))
     caseload_limit = IntegerField(_l("Caseload limit"), validators=[Optional(), NumberRange(min=0, max=500)])

@@ -125,7 +125,7 @@ def form_affiliations(form):
     from eic.centers.queries import affiliation_objects
 
     data = {k: form[k].data for k in ("email", "full_name", "role", "password", "caseload_limit")}
-    data["languages"] = ",".join(x.strip() for x in (form.languages.data or "").split(",") if x.strip())
+    data["languages"] = ",".join(form.languages.data or [])
     data.update(affiliation_objects(form.center.data, form.polyclinic.data, form.discipline.data))
     return data
 

@@ -1,6 +1,7 @@
 """The nightly summary of families served."""
 from flask_babel import lazy_gettext as _l
 
+from eic.jobs.outcome import N_, outcome
 from eic.jobs.scheduler import Job
 
 
@@ -11,7 +12,7 @@ def snapshot(now) -> str:
     from .snapshots import refresh_due
 
     stored = refresh_due(today=now.astimezone(ALMATY).date())
-    return f"{len(stored)} months" if stored else "nothing stale"
+    return outcome(N_("Months stored: %(n)s"), n=len(stored))
 
 
 JOBS = [Job("capacity.snapshot", snapshot, {"hour": 2, "minute": 0}, label=_l("Monthly summary of families served"))]

@@ -1,9 +1,19 @@
 """Language choice and locale-aware formatting for pages."""
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+# Each language named in itself: the language switch, where a reader looks for their own language.
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+# Each language named in the page's language: a family's or a specialist's languages.
+LANGUAGE_LABELS = {"kk": _l("Kazakh"), "ru": _l("Russian"), "en": _l("English")}
+
+
+def language_list(codes: str | None) -> str:
+    """``"kk,ru"`` as the languages' names in the page's language: "Kazakh, Russian"."""
+    names = [str(LANGUAGE_LABELS[c.strip()]) for c in (codes or "").split(",") if c.strip() in LANGUAGE_LABELS]
+    return ", ".join(names) or "—"
 
 
 def select_locale() -> str:
@@ -41,4 +51,5 @@ def init_app(app):
     app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else ""
     app.jinja_env.globals["localized"] = localized
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    app.jinja_env.filters["languages"] = language_list
     app.jinja_env.add_extension("jinja2.ext.i18n")

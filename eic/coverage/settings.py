@@ -4,4 +4,5 @@ from flask_babel import lazy_gettext as _l
 from eic.core.settings import declare
 
 AT_RISK_PER_THOUSAND = declare("coverage.at_risk_per_thousand", 67,
-                               _l("Births at risk per thousand live births (seed 001: 6.7%)"), minimum=1, maximum=500)
+                               _l("Births at risk per thousand live births (the programme estimates 6.7%)"),
+                               minimum=1, maximum=500)

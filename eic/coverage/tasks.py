@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from eic.core.roles import Role
 from eic.core.timeutil import ALMATY
+from eic.jobs.outcome import N_, outcome
 from eic.jobs.scheduler import Job, weekly
 from eic.notifications.services import notify_each, users_with_role
 
@@ -19,7 +20,10 @@ def reports_dir() -> Path:
 
 
 def weekly_workbook(now) -> str:
-    """Scheduled: write the year-to-date coverage workbook to the reports folder and tell the ministry."""
+    """Scheduled: write the year-to-date coverage workbook, once in each language, to the reports folder and tell
+    the ministry. A reader is offered the workbook in their own language."""
+    from flask_babel import force_locale
+
     from eic.core.xlsx import write_workbook
 
     from .exports import coverage_sheets
@@ -27,19 +31,32 @@ def weekly_workbook(now) -> str:
     until = now.astimezone(ALMATY).date() - timedelta(days=1)
     first = date(until.year, 1, 1)
     period = weekly(now)
-    name = f"coverage-{period}.xlsx"
-    # Written beside and renamed: a reader never sees half a file.
-    partial = reports_dir() / f".{name}.part"
-    write_workbook(str(partial), coverage_sheets(first, until, until.year))
-    partial.replace(reports_dir() / name)
+    for language in current_app.config["EIC_LANGUAGES"]:
+        name = workbook_name(period, language)
+        # Written beside and renamed: a reader never sees half a file.
+        partial = reports_dir() / f".{name}.part"
+        with force_locale(language):
+            write_workbook(str(partial), coverage_sheets(first, until, until.year))
+        partial.replace(reports_dir() / name)
     notify_each(users_with_role(Role.MINISTRY), kind="coverage_workbook", key=f"workbook:{period}",
                 params={"date": until.isoformat()})
-    return name
+    return outcome(N_("Workbooks written: %(n)s"), n=len(current_app.config["EIC_LANGUAGES"]))
 
 
-def kept_workbooks() -> list[Path]:
-    """The weekly workbooks kept on disk, newest first."""
-    return sorted(reports_dir().glob("coverage-*.xlsx"), reverse=True)
+def workbook_name(period: str, language: str) -> str:
+    """The file of the week ``period`` (``2026-W47``) in ``language``."""
+    return f"coverage-{period}-{language}.xlsx"
+
+
+def kept_workbooks(language: str) -> list[tuple[date, str]]:
+    """The weekly workbooks in ``language`` kept on disk, newest first, with the last day they count (the Sunday
+    before the Monday they were written)."""
+    found = []
+    for path in reports_dir().glob(f"coverage-*-W*-{language}.xlsx"):
+        year, week = path.name.split("-")[1], path.name.split("-")[2][1:]
+        if year.isdigit() and week.isdigit():
+            found.append((date.fromisocalendar(int(year), int(week), 1) - timedelta(days=1), path.name))
+    return sorted(found, reverse=True)
 
 
 JOBS = [Job("coverage.weekly_workbook", weekly_workbook, {"day_of_week": "mon", "hour": 3, "minute": 0}, weekly,

@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import get_locale
 
 from eic.capacity.figures import TIMELINESS_LABELS, timeliness_targets
 from eic.core.auth import role_required
@@ -59,7 +60,7 @@ def index():
                            setting_labels=SETTING_LABELS, discharge_labels=DISCHARGE_LABELS,
                            progress=outcomes.progress(first=first, last=last),
                            delivery=outcomes.delivery(first=first, last=last), need=need,
-                           weekly_workbooks=[p.name for p in kept_workbooks()[:8]])
+                           weekly_workbooks=kept_workbooks(str(get_locale() or "kk"))[:8])
 
 
 def chartable(n):

@@ -60,8 +60,8 @@ def load_demo(*, referrals_per_center=15, seed=2026, today: date | None = None) 
     def user(email, name, role, **kw):
         create_user(email=email, full_name=name, role=role, password=None, hashed_password=hashed, **kw)
 
-    for role, name in ((Role.ADMIN, "Demo Admin"), (Role.FOUNDATION, "Demo Foundation"),
-                       (Role.MINISTRY, "Demo Ministry")):
+    for role, name in ((Role.ADMIN, "Әкімші (демо)"), (Role.FOUNDATION, "Қор қызметкері (демо)"),
+                       (Role.MINISTRY, "Министрлік маманы (демо)")):
         user(f"{role.value}@{DOMAIN}", name, role, languages="kk,ru,en")
         logins.append((role.value, f"{role.value}@{DOMAIN}", ""))
     disciplines = center_queries.disciplines()

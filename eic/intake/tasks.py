@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from eic.core.settings import get_setting
 from eic.core.timeutil import ALMATY, add_years
 from eic.extensions import db
+from eic.jobs.outcome import N_, outcome
 from eic.jobs.scheduler import Job
 from eic.notifications.services import case_recipients, notify_each
 from eic.referrals.models import Referral
@@ -54,7 +55,7 @@ def child_clock(now) -> str:
         elif r.id not in attended and (today - plans[r.id]).days >= session_days:
             made += notify_each(case_recipients(r), kind="first_session_due", key=f"session:r{r.id}",
                                 subject_id=r.id, params=child | {"days": session_days})
-    return f"{made} notifications"
+    return outcome(N_("Notifications made: %(n)s"), n=made)
 
 
 def age_milestones(now) -> str:
@@ -73,7 +74,7 @@ def age_milestones(now) -> str:
         if today <= third <= today + timedelta(days=AGE_LIMIT_NOTICE_DAYS):
             made += notify_each(case_recipients(r), kind="age_limit", key=f"agelimit:r{r.id}", subject_id=r.id,
                                 params=child | {"date": third.isoformat()})
-    return f"{made} notifications"
+    return outcome(N_("Notifications made: %(n)s"), n=made)
 
 
 JOBS = [

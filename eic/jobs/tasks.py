@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 
 from eic.extensions import db
+from eic.jobs.outcome import N_, outcome
 from eic.jobs.scheduler import Job
 
 from .models import JobRun
@@ -30,7 +31,8 @@ def prune(now) -> str:
     messages = db.session.execute(delete(OutboxMessage).where(
         OutboxMessage.status.in_(["sent", "kept"]),
         OutboxMessage.created_at < now - timedelta(days=OUTBOX_DAYS))).rowcount
-    return f"ledger {minutely + old}, outbox {messages}"
+    return outcome(N_("Removed: %(ledger)s from the ledger, %(outbox)s from the outbox"),
+                   ledger=minutely + old, outbox=messages)
 
 
 JOBS = [Job("jobs.prune", prune, {"hour": 3, "minute": 30}, label=_l("Prune the job ledger and the outbox"))]

@@ -7,6 +7,7 @@ from eic.core.auth import role_required
 from eic.core.pagination import paginate
 from eic.core.roles import Role
 from eic.core.timeutil import utc_now
+from eic.jobs.outcome import worded
 
 from . import queries
 
@@ -37,7 +38,8 @@ def index():
         schedule.append((job, CronTrigger(timezone=ALMATY, **job.cron).get_next_fire_time(None, now),
                          last.get(job.id)))
     runs = queries.recent_runs()
-    return render_template("jobs/index.html", schedule=schedule, runs=runs)
+    labels = {job.id: job.label for job in jobs}
+    return render_template("jobs/index.html", schedule=schedule, runs=runs, job_labels=labels, worded=worded)
 
 
 @bp.route("/jobs/<job_id>/run", methods=["POST"])

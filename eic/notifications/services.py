@@ -1,4 +1,7 @@
 """Creating and reading notifications."""
+import re
+from datetime import date
+
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -83,10 +86,31 @@ def notify(user_id: int, *, kind: str, subject_id: int | None = None, params: di
     return row
 
 
+PARAMETERS = ("child", "reason", "center", "days", "date", "item", "person", "course", "action")
+LANGUAGES = ("kk", "ru", "en")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def in_each_language(name: str, record, attribute: str) -> dict:
+    """Parameters naming ``record`` in every language (``center_kk``, ``center_ru``, ``center_en`` from
+    ``city_kk``...), so that a notification made by a job reads in its reader's language."""
+    return {f"{name}_{lang}": getattr(record, f"{attribute}_{lang}") for lang in LANGUAGES}
+
+
 def message(notification: Notification) -> str:
-    """The notification's text in the current language, its parameters filled in (missing ones empty)."""
-    params = dict.fromkeys(("child", "reason", "center", "days", "date", "item", "person", "course", "action"), "")
-    return str(MESSAGES[notification.kind]) % (params | notification.params)
+    """The notification's text in the current language, its parameters filled in (missing ones empty): a name
+    given in every language is taken in the reader's, and a date is written the reader's way."""
+    from flask_babel import format_date, get_locale
+
+    lang = str(get_locale() or "kk")
+    stored = notification.params or {}
+    params = dict.fromkeys(PARAMETERS, "")
+    for name in PARAMETERS:
+        value = stored.get(f"{name}_{lang}", stored.get(name, ""))
+        if isinstance(value, str) and ISO_DATE.match(value):
+            value = format_date(date.fromisoformat(value), "long")
+        params[name] = value
+    return str(MESSAGES[notification.kind]) % params
 
 
 def queue_family_message(*, kind: str, phone: str, language: str, params: dict, dedupe_key: str):

@@ -6,7 +6,7 @@ from wtforms.widgets import DateInput, NumberInput, TelInput
 
 from eic.centers import queries as center_queries
 from eic.core.forms import MultiCheckboxField
-from eic.core.i18n import localized
+from eic.core.i18n import LANGUAGE_LABELS, localized
 
 from .status import DECLINE_REASON_LABELS
 
@@ -44,7 +44,7 @@ class ReferralForm(FlaskForm):
                                      choices=list(RELATION_LABELS.items()))
     caregiver_phone = StringField(_l("Caregiver's phone"), widget=TelInput())
     caregiver_language = SelectField(_l("Family's preferred language"), validate_choice=False,
-                                     choices=[("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")])
+                                     choices=list(LANGUAGE_LABELS.items()))
     center_code = SelectField(_l("Center"), validate_choice=False)
     icd10_codes = StringField(_l("ICD-10 codes"), render_kw={"list": "icd10-categories"})
     risk_factors = MultiCheckboxField(_l("Risk factors"), validate_choice=False)

@@ -12,7 +12,7 @@ from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.core.validation import Errors, parse_date, parse_int, text_field
 from eic.extensions import db
-from eic.notifications.services import notify
+from eic.notifications.services import in_each_language, notify
 
 from . import permissions
 from .models import Caregiver, Child, IinChange, Referral, ReferralDiagnosis, ReferralRiskFactor, StatusChange
@@ -312,7 +312,7 @@ def transition(referral: Referral, *, to, actor, reason="", reason_code=None, ce
     if target in NOTIFY_REFERRER:
         notify(referral.pediatrician_id, kind=f"referral_{target.value}", subject_id=referral.id,
                params={"child": referral.child.full_name, "reason": reason,
-                       "center": new_center.code if new_center else referral.center.code})
+                       **in_each_language("center", new_center or referral.center, "city")})
     return result
 
 

@@ -6,8 +6,9 @@ from eic.core.roles import Role
 from eic.core.settings import declare, get_setting
 from eic.core.timeutil import ALMATY
 from eic.extensions import db
+from eic.jobs.outcome import N_, outcome
 from eic.jobs.scheduler import Job
-from eic.notifications.services import case_recipients, notify_each, users_with_role
+from eic.notifications.services import case_recipients, in_each_language, notify_each, users_with_role
 
 from .models import Referral
 from .status import Status
@@ -26,15 +27,16 @@ def ack_overdue(now) -> str:
     first = second = 0
     for referral in db.session.scalars(select(Referral).where(Referral.status == Status.SUBMITTED)):
         received = referral.submitted_at.astimezone(ALMATY).date()
-        params = {"child": referral.child.full_name, "days": target, "center": referral.center.city_ru}
+        center = in_each_language("center", referral.center, "city")
+        params = {"child": referral.child.full_name, "days": target, **center}
         if add_working_days(received, target) <= today:
             first += notify_each(case_recipients(referral, lead=False), kind="referral_ack_overdue",
                                  key=f"ack1:r{referral.id}", subject_id=referral.id, params=params)
         if add_working_days(received, 2 * target) <= today:
             second += notify_each(users_with_role(Role.ADMIN), kind="referral_ack_escalated",
-                                  key=f"ack2:r{referral.id}", params={"center": referral.center.city_ru,
-                                                                      "days": 2 * target})
-    return f"coordinators {first}, escalated {second}"
+                                  key=f"ack2:r{referral.id}", params={**center, "days": 2 * target})
+    return outcome(N_("Reminders to centers: %(first)s, escalated to administrators: %(second)s"),
+                   first=first, second=second)
 
 
 JOBS = [Job("referrals.ack_overdue", ack_overdue, {"hour": 8, "minute": 5}, label=_l(

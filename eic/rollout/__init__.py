@@ -19,7 +19,7 @@ def init_app(app):
         """Whole tenge with the locale's grouping: 870 273 144 ₸."""
         if amount is None:
             return "—"
-        return f"{format_decimal(int(amount), locale=str(get_locale() or 'kk'))} ₸"
+        return f"{format_decimal(int(amount), locale=str(get_locale() or 'kk'))}\u00a0₸"  # the sign never wraps alone
 
     app.jinja_env.filters["tenge"] = tenge
 

@@ -1,5 +1,8 @@
 """Demo rollout data, made through the services: a catalogue, allocation lines at every stage, the core course
-with two cohorts and each center's specialists enrolled, and mentoring visits with actions."""
+with two cohorts and each center's specialists enrolled, and mentoring visits with actions.
+
+Every date is counted back from ``today`` so that the pages show a live programme whatever the day the demo is
+loaded (this year's budget, deliveries a few weeks late at most, cohorts of this year)."""
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -28,15 +31,16 @@ STAGE_PLAN = ("commissioned", "commissioned", "installed", "delivered", "ordered
 def load(today: date) -> None:
     foundation = db.session.scalar(select(User).where(User.role == Role.FOUNDATION))
     items = [services.create_item(code=c, name_kk=kk, name_ru=ru, name_en=en, category=cat, unit_price=price,
-                                  manufacturer="Demo", actor=foundation) for c, kk, ru, en, cat, price in CATALOGUE]
-    days = {"ordered": date(2022, 6, 1), "delivered": date(2022, 8, 15), "installed": date(2022, 9, 1),
-            "commissioned": date(2022, 9, 20)}
+                                  manufacturer="Демо", actor=foundation) for c, kk, ru, en, cat, price in CATALOGUE]
+    days = {"ordered": today - timedelta(days=150), "delivered": today - timedelta(days=90),
+            "installed": today - timedelta(days=75), "commissioned": today - timedelta(days=60)}
+    planned_on, year = today - timedelta(days=170), today.year
     for n, center in enumerate(center_queries.centers()):
         for k, item in enumerate(items):
-            line = services.plan_line(center=center, item=item, programme_year=2022, quantity=1 + (k % 3),
+            due = today + timedelta(days=30) if (n + k) % 5 else today - timedelta(days=20)
+            line = services.plan_line(center=center, item=item, programme_year=year, quantity=1 + (k % 3),
                                       source="samruk_kazyna" if k % 4 else "kamkorlyk", actor=foundation,
-                                      expected_delivery_on=date(2022, 8, 1) if (n + k) % 5 else date(2022, 7, 1),
-                                      today=date(2022, 5, 15))
+                                      expected_delivery_on=due, today=planned_on)
             target = STAGE_PLAN[(n + k) % len(STAGE_PLAN)] if n % 4 else "commissioned"
             for stage in ("ordered", "delivered", "installed", "commissioned"):
                 if services.STAGES.index(stage) > services.STAGES.index(target):
@@ -44,15 +48,16 @@ def load(today: date) -> None:
                 services.advance(line, to_stage=stage, on=days[stage], document=f"{stage[:2].upper()}-{n}-{k}",
                                  actor=foundation, today=today)
     core = services.create_course(code="EI-CORE", title="Ерте араласу: пәнаралық команда / Ранее вмешательство",
-                                  provider="Kamkorlyk Foundation", hours=144, mode="blended", refresher_months=60,
+                                  provider="«Қамқорлық» қоры", hours=144, mode="blended", refresher_months=60,
                                   actor=foundation)
-    services.create_course(code="FAM-COACH", title="Отбасын коучинг / Коучинг семьи", provider="Kamkorlyk Foundation",
+    services.create_course(code="FAM-COACH", title="Отбасын коучинг / Коучинг семьи", provider="«Қамқорлық» қоры",
                            hours=36, mode="online", counts_toward_target=False,
                            required_for="speech_therapist,psychologist,special_educator", actor=foundation)
-    spring = services.create_cohort(course=core, name="2022-04 Астана", starts_on=date(2022, 4, 4),
-                                    ends_on=date(2022, 5, 27), location="Astana", actor=foundation)
-    autumn = services.create_cohort(course=core, name="2022-10 Алматы", starts_on=date(2022, 10, 3),
-                                    ends_on=date(2022, 11, 25), location="Almaty", actor=foundation)
+    first, second = today - timedelta(days=240), today - timedelta(days=110)
+    spring = services.create_cohort(course=core, name=f"{first:%Y-%m} Астана", starts_on=first,
+                                    ends_on=first + timedelta(days=53), location="Астана", actor=foundation)
+    autumn = services.create_cohort(course=core, name=f"{second:%Y-%m} Алматы", starts_on=second,
+                                    ends_on=second + timedelta(days=53), location="Алматы", actor=foundation)
     for n, center in enumerate(center_queries.centers()):
         staff = db.session.scalars(select(User).where(User.center_id == center.id, User.role == Role.SPECIALIST)
                                    .order_by(User.id)).all()
@@ -70,11 +75,13 @@ def load(today: date) -> None:
                                   actor=foundation, today=today)
         if n % 3 == 0:
             services.record_visit(
-                center=center, kind="mentoring" if n % 2 else "quality", visited_on=date(2022, 11, 10), mentor="Demo",
+                center=center, kind="mentoring" if n % 2 else "quality", visited_on=today - timedelta(days=45),
+                mentor="Ментор (демо)",
                 scores={"referral_pathway": 3, "individual_plans": 2, "family_centred": 1, "equipment_use": 2},
-                findings="Goals are written for the child; family goals are missing.",
-                actions=[{"description": "Add family goals to every plan", "owner": "Coordinator",
-                          "due_on": date(2022, 12, 20)},
-                         {"description": "Train the team on routines-based interviews", "owner": "Psychologist",
+                # What a mentor writes is kept as written: here, in Kazakh.
+                findings="Мақсаттар балаға жазылған, отбасы мақсаттары жоқ.",
+                actions=[{"description": "Әр жоспарға отбасы мақсаттарын қосу", "owner": "Үйлестіруші",
+                          "due_on": today - timedelta(days=10)},
+                         {"description": "Команданы күн тәртібіне негізделген сұхбатқа үйрету", "owner": "Психолог",
                           "due_on": today + timedelta(days=30)}],
                 actor=foundation, today=today)

@@ -4,6 +4,7 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, Intege
                      TextAreaField)
 from wtforms.validators import InputRequired, Optional
 
+from eic.core.forms import MultiCheckboxField
 from eic.core.i18n import localized
 from eic.core.validation import REQUIRED
 
@@ -81,7 +82,7 @@ class CourseForm(FlaskForm):
     mode = SelectField(_l("Mode"), choices=list(MODE_LABELS.items()))
     counts_toward_target = BooleanField(_l("Counts toward the programme's target"), default=True)
     refresher_months = IntegerField(_l("Refresher due after months (empty: never)"), validators=[Optional()])
-    required_for = StringField(_l("Required for disciplines (codes, comma-separated; empty: all)"))
+    required_for = MultiCheckboxField(_l("Required for disciplines (none chosen: all)"), validate_choice=False)
 
 
 class CohortForm(FlaskForm):

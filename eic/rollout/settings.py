@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 from eic.core.settings import declare
 
-TRAINED_TARGET = declare("rollout.trained_target", 299, _l("Programme target: specialists trained (seed 001)"),
+TRAINED_TARGET = declare("rollout.trained_target", 299, _l("Programme target: specialists trained"),
                          minimum=1, maximum=100000)
 TRAINED_PER_CENTER = declare("rollout.trained_per_center", 23,
                              _l("Readiness: specialists trained per center"), minimum=1, maximum=1000)

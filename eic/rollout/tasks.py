@@ -7,8 +7,9 @@ from sqlalchemy import select
 from eic.core.roles import Role
 from eic.core.timeutil import ALMATY
 from eic.extensions import db
+from eic.jobs.outcome import N_, outcome
 from eic.jobs.scheduler import Job
-from eic.notifications.services import notify_each, users_with_role
+from eic.notifications.services import in_each_language, notify_each, users_with_role
 
 from . import figures
 from .models import Enrolment
@@ -24,20 +25,23 @@ def rollout_reminders(now) -> str:
     made = 0
     for line in figures.overdue_deliveries(today):
         made += notify_each(staff, kind="delivery_overdue", key=f"delivery:l{line.id}:{line.expected_delivery_on}",
-                            params={"item": line.item.name_ru, "center": line.center.city_ru,
+                            params={**in_each_language("item", line.item, "name"),
+                                    **in_each_language("center", line.center, "city"),
                                     "date": line.expected_delivery_on.isoformat()})
     for enrolment in db.session.scalars(select(Enrolment).where(
             Enrolment.status == "completed", Enrolment.expires_on.is_not(None),
             Enrolment.expires_on <= today + timedelta(days=REFRESHER_NOTICE_DAYS))):
         made += notify_each(staff, kind="refresher_due", key=f"refresher:e{enrolment.id}:{enrolment.expires_on}",
-                            params={"person": enrolment.trainee.full_name, "center": enrolment.trainee.center.city_ru,
+                            params={"person": enrolment.trainee.full_name,
+                                    **in_each_language("center", enrolment.trainee.center, "city"),
                                     "course": enrolment.cohort.course.code,
                                     "date": enrolment.expires_on.isoformat()})
     for action in figures.overdue_actions(today):
         made += notify_each(staff, kind="action_overdue", key=f"action:a{action.id}:{action.due_on}",
-                            params={"center": action.visit.center.city_ru, "action": action.description[:120],
+                            params={**in_each_language("center", action.visit.center, "city"),
+                                    "action": action.description[:120],
                                     "date": action.due_on.isoformat()})
-    return f"{made} notifications"
+    return outcome(N_("Notifications made: %(n)s"), n=made)
 
 
 JOBS = [Job("rollout.reminders", rollout_reminders, {"hour": 8, "minute": 30},

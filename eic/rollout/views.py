@@ -8,6 +8,7 @@ from eic.centers import queries as center_queries
 from eic.centers.models import Center, Discipline
 from eic.core.auth import role_required
 from eic.core.forms import SpreadsheetForm, run_and_commit
+from eic.core.i18n import localized
 from eic.core.permissions import get_visible_or_404
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
@@ -53,7 +54,6 @@ def index():
     progress = figures.progress(today, own_center_id())
     year = parse_int(request.args.get("year") or "") or (figures.budget_years() or [today.year])[-1]
     money = figures.budget(year, own_center_id())
-    from eic.core.i18n import localized
 
     per_center = progress_target()
     charts = {"readiness": {
@@ -198,11 +198,12 @@ def courses():
     form, cohort = CourseForm(prefix="course"), CohortForm(prefix="cohort")
     cohort.course.choices = [(c.id, f"{c.code} · {c.title}")
                              for c in queries.courses()]
+    form.required_for.choices = [(d.code, localized(d, "name")) for d in center_queries.disciplines()]
     what = request.form.get("what")
     if what == "course" and form.validate_on_submit() and _save(form, lambda: services.create_course(
-            actor=current_user, **{k: form[k].data for k in ("code", "title", "provider", "hours", "mode",
-                                                             "counts_toward_target", "refresher_months",
-                                                             "required_for")}), _("Course added.")):
+            actor=current_user, required_for=",".join(form.required_for.data or []),
+            **{k: form[k].data for k in ("code", "title", "provider", "hours", "mode", "counts_toward_target",
+                                         "refresher_months")}), _("Course added.")):
         return redirect(url_for("rollout.courses"))
     if what == "cohort" and cohort.validate_on_submit() and _save(cohort, lambda: services.create_cohort(
             course=db.session.get(Course, cohort.course.data), name=cohort.name.data,
@@ -219,7 +220,7 @@ def cohort(cohort_id):
     cohort = db.get_or_404(Cohort, cohort_id)
     enrol, day, done = EnrolForm(prefix="enrol"), DayForm(prefix="day"), CompleteForm(prefix="done")
     enrol.center.choices = center_choices()
-    enrol.discipline.choices = [(d.id, d.code) for d in center_queries.disciplines()]
+    enrol.discipline.choices = [(d.id, localized(d, "name")) for d in center_queries.disciplines()]
     what = request.form.get("what")
     enrolment = None
     if what in ("day", "done"):

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from eic.core.timeutil import ALMATY
 from eic.extensions import db
+from eic.jobs.outcome import N_, outcome
 from eic.jobs.scheduler import Job
 from eic.notifications.services import case_recipients, notify_each, queue_family_message
 from eic.referrals.models import Referral
@@ -31,7 +32,7 @@ def plan_reviews(now) -> str:
             ("review_due", f"review:p{plan.id}:{due}")
         made += notify_each(case_recipients(referral), kind=kind, key=key, subject_id=referral.id,
                             params={"child": referral.child.full_name, "date": due.isoformat()})
-    return f"{made} notifications"
+    return outcome(N_("Notifications made: %(n)s"), n=made)
 
 
 def missed_sessions(now) -> str:
@@ -50,7 +51,7 @@ def missed_sessions(now) -> str:
             .order_by(TherapySession.starts_at.desc()).limit(1))
         made += notify_each(case_recipients(by_id[rid]), kind="missed_sessions", key=f"missed:r{rid}:s{last}",
                             subject_id=rid, params={"child": by_id[rid].child.full_name})
-    return f"{made} notifications"
+    return outcome(N_("Notifications made: %(n)s"), n=made)
 
 
 def late_notes(now) -> str:
@@ -67,7 +68,7 @@ def late_notes(now) -> str:
         made += notify_each([session.specialist_id], kind="late_note", key=f"note:s{session.id}",
                             subject_id=referral.id, params={"child": referral.child.full_name,
                                                             "date": session.starts_at.astimezone(ALMATY).date()})
-    return f"{made} notifications"
+    return outcome(N_("Notifications made: %(n)s"), n=made)
 
 
 def session_reminders(now) -> str:
@@ -97,7 +98,7 @@ def session_reminders(now) -> str:
                                     dedupe_key=f"remind:s{session.id}:r{referral.id}"):
                 made += 1
     db.session.flush()
-    return f"{made} reminders"
+    return outcome(N_("Reminders queued: %(n)s"), n=made)
 
 
 JOBS = [

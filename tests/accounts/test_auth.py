@@ -118,7 +118,7 @@ def test_admin_creates_a_user_and_bad_input_changes_nothing(client, login_as, se
     aktobe = center("aktobe")
     data = {"email": "new.coordinator@test.eic", "full_name": "New Coordinator", "role": "coordinator",
             "password": "long-enough-password", "center": str(aktobe.id), "polyclinic": "0", "discipline": "0",
-            "languages": "kk, ru"}
+            "languages": ["kk", "ru"]}
     bad = client.post("/admin/users/new", data=data | {"center": "0"}, headers={"Accept-Language": "en"})
     assert "Centre staff must belong to a center." in bad.get_data(as_text=True)
     assert db.session.scalar(select(User).where(User.email == "new.coordinator@test.eic")) is None

@@ -3,12 +3,14 @@ midnight, on a working-day calendar with Kazakhstan's holidays."""
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from eic.core.roles import Role
 from eic.core.timeutil import ALMATY
 from eic.extensions import db
 from eic.jobs import scheduler
+from eic.jobs.outcome import worded
 from eic.notifications.models import Notification, OutboxMessage
 from eic.referrals.status import Status
 from tests.factories.accounts import user_for_role
@@ -182,10 +184,23 @@ def test_rollout_reminders_and_the_weekly_workbook(team, app):
     assert len(got(foundation, "delivery_overdue")) == 1 and got(team["coordinator"]) == []
     assert len(got(foundation, "refresher_due")) == 1 and len(got(foundation, "action_overdue")) == 1
     run = scheduler.run_job(job("coverage.weekly_workbook"), at(date(2026, 11, 16), 3))
-    assert run.status == "succeeded" and run.result == "coverage-2026-W47.xlsx"
-    from eic.coverage.tasks import reports_dir
+    assert run.status == "succeeded"
+    from openpyxl import load_workbook
 
-    assert (reports_dir() / "coverage-2026-W47.xlsx").exists()
+    from eic.coverage.tasks import kept_workbooks, reports_dir
+
+    with force_locale("en"):
+        assert worded(run.result) == "Workbooks written: 3"
+    with force_locale("ru"):
+        assert worded(run.result) == "Записано книг: 3"
+    # One workbook per language, each in its own language.
+    headings = {}
+    for language in ("kk", "ru", "en"):
+        assert kept_workbooks(language) == [(date(2026, 11, 15), f"coverage-2026-W47-{language}.xlsx")]
+        sheet = load_workbook(reports_dir() / f"coverage-2026-W47-{language}.xlsx").worksheets[0]
+        headings[language] = " ".join(str(c.value) for row in sheet.iter_rows(max_row=5) for c in row)
+    assert "Kazakhstan" in headings["en"] and "Kazakhstan" not in headings["ru"]
+    assert headings["ru"] != headings["kk"]
     assert len(got(ministry, "coverage_workbook")) == 1
 
 
@@ -205,7 +220,9 @@ def test_email_goes_to_the_outbox_only_if_chosen_and_only_after_commit(team, cli
     (mail,) = db.session.scalars(select(OutboxMessage)).all()
     assert mail.channel == "email" and mail.recipient == coordinator.email and mail.status == "pending"
     run = scheduler.run_job(job("notifications.deliver_outbox"), at(date(2027, 1, 5), 9, 1))
-    assert run.result == "kept 1" and db.session.get(OutboxMessage, mail.id).status == "kept"
+    with force_locale("en"):
+        assert worded(run.result) == "Sent: 0, kept: 1, failed: 0, to retry: 0"
+    assert db.session.get(OutboxMessage, mail.id).status == "kept"
     login_as(coordinator)
     response = client.post("/notifications/email", data={"kind": ["review_due"]})
     assert response.status_code == 302 and services.email_kinds(coordinator) == {"review_due"}

@@ -2,11 +2,13 @@
 from datetime import datetime, timezone
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from eic.extensions import db
 from eic.jobs import scheduler
 from eic.jobs.models import JobRun
+from eic.jobs.outcome import worded
 
 NOW = datetime(2027, 3, 10, 4, 0, tzinfo=timezone.utc)  # 09:00 in Almaty
 
@@ -157,7 +159,10 @@ def test_the_ledger_and_outbox_are_pruned(ctx):
     OutboxMessageFactory(status="failed", created_at=NOW - timedelta(days=200))
     OutboxMessageFactory(status="kept", created_at=NOW - timedelta(days=10))
     run = scheduler.run_job(scheduler.job_by_id("jobs.prune"), NOW)
-    assert run.result == "ledger 2, outbox 1"
+    with force_locale("en"):
+        assert worded(run.result) == "Removed: 2 from the ledger, 1 from the outbox"
+    with force_locale("kk"):
+        assert "ledger" not in worded(run.result) and "2" in worded(run.result)
     assert {r.period for r in db.session.scalars(select(JobRun))} >= {"new-minute", "last-month"}
     assert not {"old-minute", "two-years"} & {r.period for r in db.session.scalars(select(JobRun))}
     assert sorted(m.status for m in db.session.scalars(select(OutboxMessage))) == ["failed", "kept"]
