@@ -45,6 +45,30 @@ def localized(obj, field: str, locale: str | None = None) -> str:
     return ""
 
 
+def decimal(value, digits: int = 1) -> str:
+    """A number with ``digits`` decimals the page's way: 12,5 in Kazakh and Russian, 12.5 in English."""
+    if value is None:
+        return "—"
+    return format_decimal(round(float(value), digits), format="#,##0." + "0" * digits if digits else "#,##0")
+
+
+def percent(share, digits: int = 0) -> str:
+    """A share (0.125) as a percentage the page's way: 12,5 % or 13%."""
+    from flask_babel import format_percent
+
+    if share is None:
+        return "—"
+    return format_percent(share, format="#,##0." + "0" * digits + "%" if digits else "#,##0%")
+
+
+def month_name(month: int) -> str:
+    """The month's name in the page's language, as it stands alone ("қаңтар", "январь", "January")."""
+    from babel.dates import get_month_names
+    from flask_babel import get_locale
+
+    return get_month_names("wide", context="stand-alone", locale=str(get_locale() or "kk"))[month]
+
+
 def init_app(app):
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
     app.jinja_env.filters["datetime"] = lambda d, fmt="medium": format_datetime(d, fmt) if d else ""
@@ -52,4 +76,7 @@ def init_app(app):
     app.jinja_env.globals["localized"] = localized
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.filters["languages"] = language_list
+    app.jinja_env.globals["month_name"] = month_name
+    app.jinja_env.filters["decimal"] = decimal
+    app.jinja_env.filters["percent"] = percent
     app.jinja_env.add_extension("jinja2.ext.i18n")

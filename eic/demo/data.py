@@ -220,7 +220,7 @@ def _demo_case(center, pediatrician, i, rng, today):  # noqa: C901
         phq4=[rng.randrange(0, 4) for _ in range(4)], urgency=rng.randrange(1, 4), complexity=rng.randrange(1, 4),
         severity=rng.randrange(1, 4),
         screenings=[{"instrument": "ASQ-3", "taken_on": referred, "score": str(rng.randrange(10, 60)),
-                     "band": "below cutoff"}])
+                     "band": "шекті мәннен төмен"}])
     if outcome == "assessed":
         return
     assessment = intake_queries.latest_assessment(referral.id)

@@ -32,9 +32,9 @@ def hours():
     staff = intake_queries.specialists(center_id)
     chosen = parse_int(request.args.get("specialist_id") or "") or (staff[0].id if staff else None)
     specialist = get_visible_or_404(specialists_visible_to(current_user), chosen) if chosen else None
-    opening = _filled(hours_form_class()(formdata=None),
+    opening = _filled(hours_form_class()(formdata=None, prefix="opening"),
                       availability.hours_of(OpeningHours, OpeningHours.center_id, center_id))
-    working = _filled(hours_form_class()(formdata=None), availability.hours_of(
+    working = _filled(hours_form_class()(formdata=None, prefix="working"), availability.hours_of(
         WorkingHours, WorkingHours.user_id, specialist.id)) if specialist else None
     absence_form = AbsenceForm(formdata=None, specialist=chosen)
     absence_form.specialist.choices = [(s.id, s.full_name) for s in staff]
@@ -55,7 +55,7 @@ def _save(action, message, **redirect_args):
 @bp.route("/hours/opening", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def save_opening_hours():
-    form = hours_form_class()()
+    form = hours_form_class()(prefix="opening")
     if not form.validate_on_submit():
         flash(_("Enter times as HH:MM."), "error")
         return redirect(url_for("therapy.hours"))
@@ -67,7 +67,7 @@ def save_opening_hours():
 @role_required(Role.COORDINATOR)
 def save_working_hours(user_id):
     specialist = get_visible_or_404(specialists_visible_to(current_user), user_id)
-    form = hours_form_class()()
+    form = hours_form_class()(prefix="working")
     if not form.validate_on_submit():
         flash(_("Enter times as HH:MM."), "error")
         return redirect(url_for("therapy.hours", specialist_id=specialist.id))
