@@ -21,7 +21,8 @@ def test_coordinator_sets_hours_closures_and_absences(client, login_as):
     assert "The start must be before the end." in bad.get_data(as_text=True)
     assert len(db.session.scalars(select(OpeningHours).where(
         OpeningHours.center_id == coordinator.center_id)).all()) == 2  # nothing changed
-    client.post(f"/therapy/hours/specialists/{specialist.id}", data={"working-start_2": "14:00", "working-end_2": "18:00"})
+    client.post(f"/therapy/hours/specialists/{specialist.id}",
+                data={"working-start_2": "14:00", "working-end_2": "18:00"})
     assert [(w.weekday, w.starts) for w in db.session.scalars(select(WorkingHours).where(
         WorkingHours.user_id == specialist.id))] == [(2, time(14))]
     client.post("/therapy/hours/closures", data={"on": "2027-09-15", "reason": "Sanitary day"})
