@@ -111,7 +111,7 @@ def _clean_child(raw_child: dict, errors: Errors, today: date) -> dict:
     child["birth_on"] = born
     child["sex"] = str(raw_child.get("sex") or "").strip().upper()
     if child["sex"] not in SEXES:
-        errors.add("child.sex", _l("Choose the child's sex: F or M."))
+        errors.add("child.sex", _l("Choose the child's sex."))
     for key, low, high, message in BIRTH_MEASURES:
         raw = raw_child.get(key)
         value = None if raw in (None, "") else parse_int(raw)

@@ -18,6 +18,9 @@ ABSENCE_LABELS = {"child_ill": _l("Child ill"), "family_cancelled_notice": _l("F
                   "specialist_absent": _l("Specialist absent"), "center_closed": _l("Center closed"),
                   "other": _l("Other")}
 assert set(ABSENCE_LABELS) == set(ABSENCE_REASONS)
+# TherapySession.state, as the calendar shows it.
+STATE_LABELS = {"booked": _l("Booked"), "attended": _l("Attended"), "absent": _l("Did not attend"),
+                "held": _l("Held"), "cancelled": _l("Cancelled")}
 
 
 class BookingForm(FlaskForm):

@@ -150,6 +150,18 @@ class TherapySession(db.Model):
     roster = relationship("RosterEntry", order_by="RosterEntry.id", cascade="all, delete-orphan")
 
     @property
+    def state(self) -> str:
+        """What happened: "cancelled"; "attended" or "absent" once attendance is recorded; "held" for a group
+        with any child's attendance recorded; else "booked"."""
+        if not self.is_active:
+            return "cancelled"
+        if self.attendance:
+            return self.attendance
+        if self.is_group and any(entry.attendance for entry in self.roster):
+            return "held"
+        return "booked"
+
+    @property
     def center_code(self) -> str:
         return self.center.code
 

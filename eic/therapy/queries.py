@@ -133,3 +133,19 @@ def upcoming_absences(center_id: int, today) -> list:
 
     return db.session.scalars(select(Absence).join(User, User.id == Absence.user_id).where(
         User.center_id == center_id, Absence.ends_on >= today).order_by(Absence.starts_on)).all()
+
+
+def follow_ups(center_id: int, *, first: date | None = None, last: date | None = None) -> list:
+    """The center's discharged children with their follow-up check date, (Discharge, Referral) pairs by date;
+    only checks on or after ``first`` and on or before ``last`` when given (every one otherwise)."""
+    from eic.referrals.models import Referral
+
+    from .models import Discharge
+
+    stmt = select(Discharge, Referral).join(Referral, Referral.id == Discharge.referral_id).where(
+        Referral.center_id == center_id)
+    if first is not None:
+        stmt = stmt.where(Discharge.follow_up_on >= first)
+    if last is not None:
+        stmt = stmt.where(Discharge.follow_up_on <= last)
+    return db.session.execute(stmt.order_by(Discharge.follow_up_on, Discharge.id)).all()

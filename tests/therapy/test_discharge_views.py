@@ -28,5 +28,13 @@ def test_discharge_through_the_page_and_print_in_the_familys_language(client, lo
     assert referral.status is Status.CLOSED
     summary = client.get(response.location, headers={"Accept-Language": "kk"}).get_data(as_text=True)
     assert "Областной центр" in summary and "Причина" in summary  # printed in Russian, the family's language
-    # The follow-up check defaults to 3 months later: not yet on the list of checks due within 30 days.
-    assert f"#{referral.id}" not in client.get("/therapy/follow-ups").get_data(as_text=True)
+    # The follow-up check defaults to 3 months later. The list shows every check unless a range is chosen, and says
+    # which range it shows (it used to drop anything past 30 days without saying so).
+    name = referral.child.full_name
+    page = client.get("/therapy/follow-ups", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert name in page and "Every follow-up check, past and coming." in page
+    soon = f"/therapy/follow-ups?from={almaty_today.isoformat()}&until={(almaty_today + timedelta(days=30)).isoformat()}"
+    page = client.get(soon, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert name not in page and "Found: 0." in page
+    later = f"/therapy/follow-ups?from={(almaty_today + timedelta(days=80)).isoformat()}&until=not-a-date"
+    assert name in client.get(later).get_data(as_text=True)

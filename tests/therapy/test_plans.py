@@ -191,3 +191,23 @@ def test_sessions_booked_for_a_plan_service_count_as_delivered(case):
                              actor=case["coordinator"], now=datetime(2027, 1, 1, tzinfo=timezone.utc))
     assert other_plan_service.id != speech.id
     assert plans.current_goals({case["referral"].id})[case["referral"].id][0].description == "Uses 20 words"
+
+
+def test_a_service_without_a_projected_end_lasts_to_the_age_limit(case):
+    """The projected end is optional on the form; left empty it used to fail every service with "end before
+    start"."""
+    plan = make(case, services=[service(case, ends_on=None), service(case, ends_on="")])
+    limit = plans.age_limit_on(case["referral"])
+    assert [s.ends_on for s in plan.services] == [limit, limit]
+    with pytest.raises(ValidationFailed) as failed:
+        make(case, services=[service(case, ends_on="2027-08-01")])
+    assert set(failed.value.fields) == {"services-0-ends_on"}
+
+
+def test_a_plan_cannot_start_before_the_referral(case):
+    referral = case["referral"]
+    with pytest.raises(ValidationFailed) as failed:
+        make(case, starts_on=referral.referred_on - timedelta(days=1))
+    assert set(failed.value.fields) == {"starts_on"}
+    assert db.session.scalar(select(Plan).where(Plan.referral_id == referral.id)) is None
+    assert make(case, starts_on=referral.referred_on).starts_on == referral.referred_on

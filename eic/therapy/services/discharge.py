@@ -5,18 +5,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from eic.core.errors import Conflict, ValidationFailed
-from eic.core.settings import get_setting
-from eic.core.timeutil import add_years, almaty_today, months_between
+from eic.core.timeutil import almaty_today, months_between
 from eic.extensions import db
 from eic.referrals import services as referral_services
 from eic.referrals.permissions import can_coordinate
 from eic.referrals.status import Status
 
-from .. import settings
 from ..models import DISCHARGE_REASONS, Discharge, TherapySession
 from ..permissions import require
 from ..queries import day_bounds
 from . import plans
+from .plans import age_limit_on  # noqa: F401 - the discharge page and tests read it here
 
 TRANSITION_FLAG_MONTHS = 33  # 2 years 9 months
 AGE_LIMIT_WARNING_DAYS = 60
@@ -26,14 +25,6 @@ DEFAULT_FOLLOW_UP_MONTHS = 3
 def transition_due(child, *, today: date) -> bool:
     """Transition planning is flagged from 2 years 9 months."""
     return months_between(child.birth_on, today) >= TRANSITION_FLAG_MONTHS
-
-
-def age_limit_on(referral) -> date:
-    """The last day of services: the 3rd birthday, or the 4th for a child with a diagnosed disorder."""
-    # Services end at 3; a child with a developmental disorder may continue to 4 (order No. 153; settings).
-    key = settings.EXTENDED_AGE.key if referral.diagnoses else settings.UPPER_AGE.key
-    years = get_setting(key)
-    return add_years(referral.child.birth_on, years)
 
 
 def age_limit_near(referral, *, today: date) -> bool:

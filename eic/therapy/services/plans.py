@@ -4,13 +4,14 @@ import calendar as month_calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from eic.core.errors import Conflict, ValidationFailed
 from eic.core.roles import Role
 from eic.core.settings import get_setting
-from eic.core.timeutil import almaty_today
+from eic.core.timeutil import add_years, almaty_today
 from eic.core.validation import parse_date, parse_int
 from eic.extensions import db
 from eic.referrals.permissions import can_coordinate
@@ -94,6 +95,14 @@ def _clean_goal(raw: dict, i: int, errors: dict):
                 target_on=target_on, baseline_gas=baseline if baseline is not None else -1)
 
 
+def age_limit_on(referral) -> date:
+    """The last day of services: the 3rd birthday, or the 4th for a child with a diagnosed disorder."""
+    # Services end at 3; a child with a developmental disorder may continue to 4 (order No. 153; settings).
+    key = settings.EXTENDED_AGE.key if referral.diagnoses else settings.UPPER_AGE.key
+    years = get_setting(key)
+    return add_years(referral.child.birth_on, years)
+
+
 # Past flake8's complexity limit on purpose: a flat list of per-field checks.
 def _clean_service(raw: dict, i: int, referral, starts_on: date, errors: dict):  # noqa: C901
     from eic.accounts.models import User
@@ -127,11 +136,13 @@ def _clean_service(raw: dict, i: int, referral, starts_on: date, errors: dict): 
         errors[name + "setting"] = [_l("Choose where the session takes place.")]
     elif setting not in NATURAL_SETTINGS and not reason:
         errors[name + "setting_reason"] = [_l("Give the team's reason for a service outside the family's home.")]
-    if service_end is None or service_end < service_start:
+    # No projected end: the service lasts as long as the programme may (the age limit).
+    service_end = service_end or age_limit_on(referral)
+    if service_end < service_start:
         errors[name + "ends_on"] = [_l("The end date is before the start date.")]
     return PlanService(kind=kind, discipline=discipline, specialist=specialist, frequency=frequency or 1,
                        per=raw.get("per", "week"), minutes=minutes or 45, mode=raw.get("mode", "individual"),
-                       setting=setting, starts_on=service_start, ends_on=service_end or service_start,
+                       setting=setting, starts_on=service_start, ends_on=service_end,
                        setting_reason=reason, is_refused=bool(raw.get("is_refused")))
 
 
@@ -153,6 +164,10 @@ def create_plan(referral, *, starts_on: date, goals: list, services: list, agree
     if starts_on is None:
         errors["starts_on"] = [_l("Enter a date as YYYY-MM-DD.")]
         starts_on = today
+    elif starts_on < referral.referred_on:
+        # As contact and assessment: nothing about a case happens before it was referred.
+        errors["starts_on"] = [_l("The plan cannot start before the referral (%(date)s).",
+                                  date=format_date(referral.referred_on, "long"))]
     if not goals:
         errors["goals"] = [_l("Write at least one measurable goal.")]
     if review_interval_months not in range(1, MAX_REVIEW_MONTHS + 1):

@@ -1,5 +1,5 @@
 """Discharge pages: the form, the printable summary in the family's language, and follow-ups due."""
-from flask import abort, redirect, render_template, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,6 +9,7 @@ from eic.core.forms import run_and_commit
 from eic.core.permissions import get_visible_or_404
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
+from eic.core.validation import parse_date
 from eic.intake import queries as intake_queries
 from eic.referrals.permissions import referrals_visible_to
 
@@ -59,5 +60,9 @@ def discharge_summary(referral_id):
 @bp.route("/follow-ups")
 @role_required(Role.COORDINATOR)
 def follow_ups():
-    rows = discharge_rules.follow_ups_due(current_user.center_id, today=almaty_today(), within_days=30)
-    return render_template("therapy/follow_ups.html", rows=rows, labels=DISCHARGE_LABELS, today=almaty_today())
+    first, last = parse_date(request.args.get("from")), parse_date(request.args.get("until"))
+    if first and last and last < first:
+        first, last = last, first
+    rows = queries.follow_ups(current_user.center_id, first=first, last=last)
+    return render_template("therapy/follow_ups.html", rows=rows, labels=DISCHARGE_LABELS, today=almaty_today(),
+                           first=first, last=last)
