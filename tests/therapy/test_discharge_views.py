@@ -33,7 +33,8 @@ def test_discharge_through_the_page_and_print_in_the_familys_language(client, lo
     name = referral.child.full_name
     page = client.get("/therapy/follow-ups", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert name in page and "Every follow-up check, past and coming." in page
-    soon = f"/therapy/follow-ups?from={almaty_today.isoformat()}&until={(almaty_today + timedelta(days=30)).isoformat()}"
+    month_ahead = (almaty_today + timedelta(days=30)).isoformat()
+    soon = f"/therapy/follow-ups?from={almaty_today.isoformat()}&until={month_ahead}"
     page = client.get(soon, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert name not in page and "Found: 0." in page
     later = f"/therapy/follow-ups?from={(almaty_today + timedelta(days=80)).isoformat()}&until=not-a-date"
