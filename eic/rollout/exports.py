@@ -3,6 +3,8 @@
 Each function returns the sheets (title, headers, rows, column widths) that ``core.xlsx`` writes; rows are
 generators where a sheet can be long, so memory does not grow with it. Scope comes from ``permissions``.
 """
+from datetime import date, timedelta
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -17,11 +19,29 @@ from .models import AllocationLine, Cohort, Course, Enrolment, EquipmentItem, Tr
 from .permissions import enrolments_visible_to, lines_visible_to
 
 
-def import_template(kind: str) -> list:
+def example_row(kind: str, today: date) -> list:
+    """The template's example row, made of codes that exist here (the first center, item, discipline and the
+    latest cohort), so that the template imports as it is."""
+    columns = imports.KINDS[kind]
+    centers = center_queries.centers()
+    values = {"center": centers[0].code if centers else ""}
+    if kind == "equipment":
+        item = db.session.scalar(select(EquipmentItem).order_by(EquipmentItem.code).limit(1))
+        values |= {"item": item.code if item else "", "programme_year": today.year,
+                   "expected_delivery_on": today + timedelta(days=30)}
+    else:
+        disciplines = center_queries.disciplines()
+        cohort = db.session.scalar(select(Cohort).order_by(Cohort.starts_on.desc(), Cohort.id.desc()).limit(1))
+        values |= {"discipline": disciplines[0].code if disciplines else "",
+                   "course": cohort.course.code if cohort else "", "cohort": cohort.name if cohort else ""}
+    return [values.get(c.field, c.example) for c in columns]
+
+
+def import_template(kind: str, today: date) -> list:
     """The columns with one example row, and the codes to use on a second sheet."""
     columns = imports.KINDS[kind]
     headers = [str(c.label) for c in columns]
-    example = [[c.example for c in columns]]
+    example = [example_row(kind, today)]
     codes = [[_("Center code"), c.code, localized(c, "city")] for c in center_queries.centers()]
     if kind == "equipment":
         codes += [[_("Item code"), i.code, localized(i, "name")]

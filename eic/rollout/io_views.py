@@ -61,7 +61,7 @@ def _page_with_errors(kind, errors):
 def import_template(kind):
     if kind not in imports.KINDS:
         abort(404)
-    return xlsx_response(f"{kind}-template.xlsx", exports.import_template(kind))
+    return xlsx_response(f"{kind}-template.xlsx", exports.import_template(kind, almaty_today()))
 
 
 @bp.route("/equipment.xlsx")

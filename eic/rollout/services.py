@@ -9,7 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from eic.core.errors import Forbidden, InvalidTransition, ValidationFailed
+from eic.core.i18n import localized
 from eic.core.roles import Role
+from eic.core.text import search_key
 from eic.core.timeutil import almaty_today
 from eic.core.validation import REQUIRED
 from eic.extensions import db
@@ -264,7 +266,8 @@ def create_cohort(*, course, name, starts_on, ends_on, location="", actor):
 
 
 def find_or_add_trainee(*, center, full_name, discipline, email="", actor) -> Trainee:
-    """The center's staff member of that name, or a new one."""
+    """The center's staff member of that name (compared case- and form-insensitively), or a new one. Raises
+    ValidationFailed for a missing field, or when the person is recorded in another discipline."""
     require_foundation(actor)
     errors = {}
     if center is None:
@@ -277,8 +280,11 @@ def find_or_add_trainee(*, center, full_name, discipline, email="", actor) -> Tr
         errors.setdefault("email", []).append(_l("Enter an e-mail address."))
     if errors:
         raise ValidationFailed(fields=errors)
-    trainee = db.session.scalar(select(Trainee).where(Trainee.center_id == center.id,
-                                                      Trainee.full_name == full_name))
+    # One person however the name is typed: case, Unicode form and spaces do not make a second trainee (who would
+    # count twice toward the target).
+    key = search_key(full_name)
+    trainee = next((t for t in db.session.scalars(select(Trainee).where(Trainee.center_id == center.id))
+                    if search_key(t.full_name) == key), None)
     if trainee is None:
         from eic.accounts.models import User
 
@@ -289,7 +295,8 @@ def find_or_add_trainee(*, center, full_name, discipline, email="", actor) -> Tr
         db.session.flush()
     elif trainee.discipline_id != discipline.id:
         raise ValidationFailed(fields={"discipline": [_l("%(name)s is recorded at this center as %(discipline)s.",
-                                                         name=full_name, discipline=trainee.discipline.code)]})
+                                                         name=full_name,
+                                                         discipline=localized(trainee.discipline, "name"))]})
     return trainee
 
 

@@ -223,3 +223,9 @@ def test_guards_exist_after_upgrade_head(session):
     else:
         names = set(session.scalars(db.text("SELECT conname FROM pg_constraint WHERE contype = 'x'")))
         assert {"ex_therapy_sessions_specialist", "ex_therapy_sessions_room", "ex_therapy_sessions_child"} <= names
+
+
+def test_no_weekdays_end_or_count_books_the_one_session(setup):
+    """The form says "leave the weekdays empty for a single session": it used to ask for an end or a count."""
+    (session,) = book(setup, weekdays=None, count=None, until_on=None)
+    assert session.starts_at == local_to_utc(WEDNESDAY, time(10)) and active_count() == 1

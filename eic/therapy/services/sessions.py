@@ -55,7 +55,8 @@ def book_series(*, center, specialist, referral, room=None, setting="center", st
                 skip_dates=(), travel_minutes: int | None = None, address: str | None = None,
                 capacity: int | None = None, audience: str = "child", plan_service=None, actor,
                 now=None) -> list[TherapySession]:
-    """Book one session (``count=1``) or a weekly series on ``weekdays`` (0 = Monday) at ``at`` Almaty time.
+    """Book one session (``count=1``, or no weekdays, end or count at all) or a weekly series on ``weekdays``
+    (0 = Monday) at ``at`` Almaty time.
 
     Every occurrence is checked against the specialist, the room and the child, opening and working hours,
     absences, public holidays and closures before anything is saved. With ``capacity`` it is a group session
@@ -64,6 +65,7 @@ def book_series(*, center, specialist, referral, room=None, setting="center", st
     clashing date; nothing saved).
     """
     require(can_book(actor, center.id))
+    count = _one_unless_repeated(weekdays, until_on, count)
     errors = {}
     room = _check_parties(center=center, specialist=specialist, room=room, referral=referral, setting=setting,
                           minutes=minutes, errors=errors)
@@ -109,6 +111,11 @@ def book_series(*, center, specialist, referral, room=None, setting="center", st
                                created_by_id=actor.id) for o in planned]
     _save(sessions, planned)
     return sessions
+
+
+def _one_unless_repeated(weekdays, until_on, count):
+    """No weekdays, end or count asked for: the one session on the start date."""
+    return 1 if not weekdays and until_on is None and count is None else count
 
 
 def _check_repetition(weekdays, start_on, until_on, count, errors: dict) -> None:
