@@ -72,6 +72,16 @@ def run_and_commit(action, success_message, *, form=None, field_map=None, rerais
     return True
 
 
+def confirm_field():
+    """A box to tick before something that cannot be undone (a withdrawal, a discharge, cancelling a series,
+    closing an account): the page refuses the post without it and changes nothing."""
+    from wtforms import BooleanField
+    from wtforms.validators import DataRequired
+
+    return BooleanField(_l("I understand that this cannot be undone."),
+                        validators=[DataRequired(_l("Tick the box to confirm."))])
+
+
 class SpreadsheetForm(FlaskForm):
     """An .xlsx upload; the file itself is checked by ``eic.core.xlsx_import`` before it is parsed."""
 

@@ -54,6 +54,10 @@ KIND_LABELS = {
 EMAIL_KINDS = tuple(MESSAGES)
 assert set(KIND_LABELS) == set(MESSAGES)
 FAMILY_MESSAGES = {
+    "session_cancelled": _l("The session of %(child)s at the early intervention center on %(date)s at %(time)s is "
+                            "cancelled. The center will call you to agree another time."),
+    "session_moved": _l("The session of %(child)s at the early intervention center moved from %(old)s to %(date)s "
+                        "at %(time)s. If this does not suit you, please call the center."),
     "session_reminder": _l("Reminder: %(child)s has a session at the early intervention center on %(date)s at "
                            "%(time)s. If you cannot come, please call the center."),
 }

@@ -2,11 +2,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired
 from wtforms.widgets import DateInput, NumberInput, TelInput
 
 from eic.centers import queries as center_queries
-from eic.core.forms import MultiCheckboxField
+from eic.core.forms import MultiCheckboxField, confirm_field
 from eic.core.i18n import LANGUAGE_LABELS, localized
+from eic.core.validation import REQUIRED
 
 from .status import DECLINE_REASON_LABELS
 
@@ -73,7 +75,8 @@ class ReferralForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"))
+    reason = TextAreaField(_l("Reason"), validators=[InputRequired(REQUIRED)])
+    confirm = confirm_field()
 
 
 class DecisionForm(FlaskForm):

@@ -40,7 +40,7 @@ FINAL = {Status.DECLINED, Status.REDIRECTED, Status.WITHDRAWN, Status.CLOSED}
 # The pediatrician is told of these.
 NOTIFY_REFERRER = {Status.ACCEPTED, Status.DECLINED, Status.REDIRECTED, Status.WAITLISTED, Status.ENROLLED}
 
-REASON_REQUIRED = {Status.DECLINED, Status.REDIRECTED}
+REASON_REQUIRED = {Status.DECLINED, Status.REDIRECTED, Status.WITHDRAWN}
 
 
 def allowed(current: Status, target: Status) -> bool:

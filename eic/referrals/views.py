@@ -79,11 +79,11 @@ def detail(referral_id):
     return _detail_page(referral)
 
 
-def _detail_page(referral, iin_form=None):
+def _detail_page(referral, iin_form=None, withdraw_form=None):
     today = almaty_today()
     return render_template("referrals/detail.html", referral=referral, steps=timeline(referral),
                            ages=ages(referral.child, today), history=queries.history(referral),
-                           relation_labels=RELATION_LABELS, withdraw_form=WithdrawForm(),
+                           relation_labels=RELATION_LABELS, withdraw_form=withdraw_form or WithdrawForm(formdata=None),
                            can_withdraw=permissions.can_transition(current_user, referral, Status.WITHDRAWN)
                            and referral.status in (Status.SUBMITTED, Status.ACCEPTED, Status.WAITLISTED),
                            can_coordinate=permissions.can_coordinate(current_user, referral),
@@ -113,10 +113,13 @@ def change_iin(referral_id):
 def withdraw(referral_id):
     referral = get_visible_or_404(referrals_visible_to(current_user), referral_id)
     form = WithdrawForm()
-    if form.validate_on_submit():
-        run_and_commit(lambda: services.transition(referral, to=Status.WITHDRAWN, actor=current_user,
-                                                   reason=form.reason.data),
-                       _("The referral was withdrawn."))
+    if not form.validate_on_submit():
+        # Nothing is withdrawn without its reason and a ticked confirmation; the page says what is missing.
+        return _detail_page(referral, withdraw_form=form), 422
+    if not run_and_commit(lambda: services.transition(referral, to=Status.WITHDRAWN, actor=current_user,
+                                                      reason=form.reason.data),
+                          _("The referral was withdrawn."), form=form) and form.errors:
+        return _detail_page(referral, withdraw_form=form), 422
     return redirect(url_for("referrals.detail", referral_id=referral.id))
 
 

@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, FieldList, Form, FormField, IntegerField, SelectField, StringField,
-                     TextAreaField, TimeField)
+from wtforms import (BooleanField, DateField, FieldList, Form, FormField, IntegerField, RadioField, SelectField,
+                     StringField, TextAreaField, TimeField)
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from eic.core.forms import MultiCheckboxField
+from eic.core.forms import MultiCheckboxField, confirm_field
 from eic.core.validation import REQUIRED
 
 from .models import ABSENCE_REASONS
@@ -50,6 +50,10 @@ class RosterForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[InputRequired(REQUIRED)])
+    scope = RadioField(_l("What to cancel"), default="one",
+                       choices=[("one", _l("This session")),
+                                ("series", _l("This and the later sessions of its series"))])
+    confirm = confirm_field()
 
 
 class MoveForm(FlaskForm):
@@ -176,6 +180,7 @@ class DischargeForm(FlaskForm):
                                       choices=FIVE)
     satisfaction_comment = TextAreaField(_l("The family's comment"))
     follow_up_on = DateField(_l("Follow-up check on"), validators=[Optional()])
+    confirm = confirm_field()
 
     def service_kwargs(self) -> dict:
         satisfaction = {k: self[f"satisfaction_{k}"].data or None for k in ("overall", "respect", "helped")}

@@ -2,6 +2,7 @@ from sqlalchemy import func, select
 
 from eic.core.roles import Role
 from eic.extensions import db
+from eic.referrals import queries
 from eic.referrals.models import Referral
 from eic.referrals.status import Status
 from tests.factories.referrals import ReferralFactory, payload
@@ -117,13 +118,28 @@ def test_center_list_is_scoped_and_searchable_in_kazakh(client, login_as):
     assert client.get(f"/referrals/{elsewhere.id}").status_code == 404
 
 
-def test_pediatrician_withdraws(client, login_as):
+def test_pediatrician_withdraws_with_a_reason_and_a_confirmation(client, login_as):
     me = login_as(Role.PEDIATRICIAN)
     referral = ReferralFactory(pediatrician=me)
-    response = client.post(f"/referrals/{referral.id}/withdraw", data={"reason": "Moved"})
+    # One click used to withdraw, with no reason kept: now both are asked for, and nothing changes without them.
+    for data, missing in (({"reason": "Moved"}, "Tick the box to confirm."),
+                          ({"reason": "", "confirm": "y"}, "This field is required."),
+                          ({"reason": "   ", "confirm": "y"}, "Give a reason.")):
+        response = client.post(f"/referrals/{referral.id}/withdraw", data=data, headers={"Accept-Language": "en"})
+        assert response.status_code in (302, 422) and (
+            missing in response.get_data(as_text=True) or missing in flashed(client)), data
+        db.session.refresh(referral)
+        assert referral.status is Status.SUBMITTED, data
+    response = client.post(f"/referrals/{referral.id}/withdraw", data={"reason": "Moved", "confirm": "y"})
     assert response.status_code == 302
     db.session.refresh(referral)
     assert referral.status is Status.WITHDRAWN
+    assert queries.history(referral)[-1].reason == "Moved"
+
+
+def flashed(client) -> str:
+    with client.session_transaction() as s:
+        return " ".join(str(m) for _c, m in s.get("_flashes", []))
 
 
 def test_other_pediatrician_cannot_withdraw(client, login_as):

@@ -15,9 +15,14 @@ def test_discharge_through_the_page_and_print_in_the_familys_language(client, lo
     form = {"discharged_on": almaty_today.isoformat(), "reason": "referred_on", "destination": "",
             "handover_summary": "", "social": "5", "knowledge": "4", "behaviour": "5", "new_skills": "yes",
             "satisfaction_overall": "5", "satisfaction_respect": "5", "satisfaction_helped": "4",
-            "satisfaction_comment": "", "follow_up_on": ""}
+            "satisfaction_comment": "", "follow_up_on": "", "confirm": "y"}
     bad = client.post(f"/therapy/cases/{referral.id}/discharge", data=form, headers={"Accept-Language": "en"})
     assert "Name the service the child is referred to" in bad.get_data(as_text=True)
+    db.session.refresh(referral)
+    assert referral.status is Status.ENROLLED
+    unconfirmed = form | {"destination": "Областной центр", "handover_summary": "Цели и план", "confirm": ""}
+    page = client.post(f"/therapy/cases/{referral.id}/discharge", data=unconfirmed, headers={"Accept-Language": "en"})
+    assert "Tick the box to confirm." in page.get_data(as_text=True)  # one click used to discharge
     db.session.refresh(referral)
     assert referral.status is Status.ENROLLED
     response = client.post(f"/therapy/cases/{referral.id}/discharge",

@@ -135,3 +135,32 @@ def test_the_session_page_offers_only_what_the_reader_may_do(client, login_as):
     assert offered() == {"attendance-form", "note-form"}
     login_as(Role.COORDINATOR, center=specialist.center)
     assert offered() == {"attendance-form", forms[2], forms[3]}
+
+
+def test_cancelling_asks_first_and_can_take_the_rest_of_the_series(client, login_as):
+    """A click used to cancel at once. Now the box must be ticked; the rest of the series can go in one step (all
+    or nothing); each family is told by text message in its language."""
+    from eic.notifications.models import OutboxMessage
+
+    coordinator = login_as(Role.COORDINATOR)
+    specialist = SpecialistFactory(center=coordinator.center)
+    referral = ReferralFactory(center=coordinator.center, status=Status.ENROLLED,
+                               caregiver__preferred_language="ru")
+    sessions = services.book_series(center=coordinator.center, specialist=specialist, referral=referral,
+                                    room=RoomFactory(center=coordinator.center), start_on=next_clean_wednesday(),
+                                    at=time(10), minutes=45, weekdays=[2], count=6, actor=coordinator)
+    db.session.commit()
+    third = sessions[2]
+    url = f"/therapy/sessions/{third.id}/cancel"
+    client.post(url, data={"reason": "Отпуск семьи", "scope": "series"}, headers={"Accept-Language": "en"})
+    assert count() == 6  # not ticked: nothing cancelled
+    client.post(url, data={"reason": "", "scope": "series", "confirm": "y"})
+    assert count() == 6
+    client.post(url, data={"reason": "Отпуск семьи", "scope": "series", "confirm": "y"})
+    assert count() == 2 and all(s.is_active for s in sessions[:2])
+    texts = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "session_cancelled")).all()
+    assert len(texts) == 4 and all("отменено" in t.body and t.language == "ru" for t in texts)
+    page = client.get(url.replace("/cancel", ""), headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Cancelled" in page and "Отпуск семьи" in page
+    client.post(f"/therapy/sessions/{sessions[0].id}/cancel", data={"reason": "Болеет", "confirm": "y"})
+    assert count() == 1

@@ -156,8 +156,9 @@ def _save(sessions, planned):
                                           "Check the calendar and try again."))
 
 
-def cancel_session(session: TherapySession, *, reason: str, actor) -> None:
-    """Cancel a session; its slot can be booked again. Raises Forbidden, ValidationFailed."""
+def cancel_session(session: TherapySession, *, reason: str, actor, tell_family: bool = True) -> None:
+    """Cancel a session; its slot can be booked again, and the family is told by text message in their
+    language. Raises Forbidden, ValidationFailed, Conflict (already cancelled)."""
     require(can_book(actor, session.center_id))
     if not (reason or "").strip():
         raise ValidationFailed(fields={"reason": [_l("Give a reason.")]})
@@ -167,21 +168,66 @@ def cancel_session(session: TherapySession, *, reason: str, actor) -> None:
     session.cancelled_at = utc_now()
     session.cancel_reason = reason.strip()
     db.session.flush()
+    if tell_family:
+        tell_families(session, "session_cancelled")
 
 
-def move_session(session: TherapySession, *, on: date, at: time, minutes: int | None = None, room=None, actor,
-                 now=None) -> TherapySession:
-    """Move a session to another time (and room) with the same checks as booking. Raises BookingClash."""
+def cancel_series_from(session: TherapySession, *, reason: str, actor) -> list[TherapySession]:
+    """Cancel this session and every later active one of its series (all or nothing); each family is told once
+    per session. A session that is not part of a series is cancelled alone. Raises as ``cancel_session``."""
+    if session.series_id is None:
+        cancel_session(session, reason=reason, actor=actor)
+        return [session]
+    later = db.session.scalars(select(TherapySession).where(
+        TherapySession.series_id == session.series_id, TherapySession.is_active.is_(True),
+        TherapySession.starts_at >= session.starts_at).order_by(TherapySession.starts_at)).all()
+    if session not in later:
+        raise Conflict(_l("The session is already cancelled."))
+    for row in later:
+        cancel_session(row, reason=reason, actor=actor)
+    return later
+
+
+def tell_families(session: TherapySession, kind: str, **extra) -> int:
+    """Queue a text message of ``kind`` to the family of each child of the session (the child of an individual
+    session, each child on a group's roster), in the family's language; returns how many were queued."""
+    from eic.notifications.services import queue_family_message
+
+    local = session.starts_at.astimezone(ALMATY)
+    referrals = [session.referral] if session.referral is not None else [e.referral for e in session.roster]
+    queued = 0
+    for referral in referrals:
+        caregiver = referral.caregiver
+        if caregiver is None or not caregiver.phone:
+            continue
+        params = {"child": referral.child.first_name, "date": local.strftime("%d.%m.%Y"),
+                  "time": local.strftime("%H:%M")} | extra
+        key = f"{kind}:s{session.id}:r{referral.id}:{local:%Y%m%d%H%M}"
+        if queue_family_message(kind=kind, phone=caregiver.phone, language=caregiver.preferred_language,
+                                params=params, dedupe_key=key):
+            queued += 1
+    return queued
+
+
+def move_session(session: TherapySession, *, on: date, at: time, minutes: int | None = None, room=None,
+                 specialist=None, actor, now=None, tell_family: bool = True) -> TherapySession:
+    """Move a session to another time (and room, or specialist of the same center) with the same checks as
+    booking; the family is told the new time in their language. Raises Forbidden, Conflict (cancelled),
+    ValidationFailed, BookingClash."""
     require(can_book(actor, session.center_id))
     if not session.is_active:
         raise Conflict(_l("A cancelled session cannot be moved."))
+    if specialist is not None and (specialist.center_id != session.center_id or specialist.role is not Role.SPECIALIST):
+        raise ValidationFailed(fields={"specialist": [_l("Choose a specialist of this center.")]})
+    specialist_id = specialist.id if specialist is not None else session.specialist_id
+    old = session.starts_at.astimezone(ALMATY)
     minutes = minutes or int((session.ends_at - session.starts_at).total_seconds() // 60)
     travel = session.starts_at - session.busy_from
     room = room if room is not None else session.room
     if session.setting not in NO_ROOM_SETTINGS and (room is None or room.center_id != session.center_id):
         raise ValidationFailed(fields={"room": [_l("Choose a room of this center.")]})
     [occ] = occurrences(start_on=on, at=at, minutes=minutes, count=1)
-    calendar = Calendar(center_id=session.center_id, specialist_id=session.specialist_id,
+    calendar = Calendar(center_id=session.center_id, specialist_id=specialist_id,
                         room_id=room.id if room else None, child_id=session.child_id, first=occ.starts_at - travel,
                         last=occ.ends_at + travel, exclude_ids=[session.id])
     clashes = calendar.clashes(occ, busy_from=occ.starts_at - travel, busy_until=occ.ends_at + travel,
@@ -191,7 +237,10 @@ def move_session(session: TherapySession, *, on: date, at: time, minutes: int | 
     session.starts_at, session.ends_at = occ.starts_at, occ.ends_at
     session.busy_from, session.busy_until = occ.starts_at - travel, occ.ends_at + travel
     session.room_id = room.id if room else None
+    session.specialist_id = specialist_id
     _save([session], [occ])
+    if tell_family and occ.starts_at != old:
+        tell_families(session, "session_moved", old=old.strftime("%d.%m.%Y %H:%M"))
     return session
 
 

@@ -174,8 +174,15 @@ def _act(session_id, form_class, action, done_message):
 @bp.route("/sessions/<int:session_id>/cancel", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def cancel(session_id):
-    return _act(session_id, CancelForm, lambda row, form: services.cancel_session(
-        row, reason=form.reason.data, actor=current_user), _("The session was cancelled."))
+    def cancel_now(row, form):
+        if form.scope.data == "series":
+            cancelled = services.cancel_series_from(row, reason=form.reason.data, actor=current_user)
+            flash(_("Sessions cancelled: %(n)s. The families are told.", n=len(cancelled)), "success")
+        else:
+            services.cancel_session(row, reason=form.reason.data, actor=current_user)
+            flash(_("The session was cancelled. The family is told."), "success")
+
+    return _act(session_id, CancelForm, cancel_now, None)
 
 
 @bp.route("/sessions/<int:session_id>/move", methods=["POST"])
