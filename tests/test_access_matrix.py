@@ -77,7 +77,7 @@ MATRIX = {
     "referrals.index": ("GET", "/referrals", STAFF, 200),
     "referrals.detail": ("GET", "/referrals/{referral}", CHILD, 200),
     "referrals.change_iin": ("POST", "/referrals/{referral}/iin", (Role.COORDINATOR,), 422),
-    "referrals.withdraw": ("POST", "/referrals/{referral}/withdraw", (Role.PEDIATRICIAN, Role.COORDINATOR), 302),
+    "referrals.withdraw": ("POST", "/referrals/{referral}/withdraw", (Role.PEDIATRICIAN, Role.COORDINATOR), 422),
     "referrals_api.create": ("POST", "/api/v1/referrals", (Role.PEDIATRICIAN,), 422),
     "referrals_api.read": ("GET", "/api/v1/referrals/{referral}", CHILD, 200),
     "referrals_api.list_referrals": ("GET", "/api/v1/referrals", CHILD, 200),
