@@ -1,5 +1,6 @@
 """Time in one place: stored in UTC, shown and reasoned about in Asia/Almaty; Kazakhstan's public holidays and
 working days."""
+import re
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -38,9 +39,36 @@ def months_between(start: date, end: date) -> int:
     return months
 
 
-# The holidays package names Kazakhstan's holidays in Kazakh and English (not yet in Russian: Russian pages show
-# the English name).
+# The holidays package names Kazakhstan's holidays in Kazakh and English but not in Russian: the product names
+# them in Russian itself, from the English names (the official Russian names of the Labour Code).
 HOLIDAY_LANGUAGES = {"kk": "kk"}
+RUSSIAN_HOLIDAYS = {
+    "New Year's Day": "Новый год",
+    "Orthodox Christmas": "Православное Рождество",
+    "International Women's Day": "Международный женский день",
+    "Nowruz Holiday": "Наурыз мейрамы",
+    "Kazakhstan's People Solidarity Holiday": "Праздник единства народа Казахстана",
+    "Defender of the Fatherland Day": "День защитника Отечества",
+    "Victory Day": "День Победы",
+    "Capital Day": "День Столицы",
+    "Eid al-Adha": "Курбан айт",
+    "Constitution Day": "День Конституции",
+    "Republic Day": "День Республики",
+    "Independence Day": "День Независимости",
+    "First President Day": "День Первого Президента",
+}
+SUBSTITUTED = re.compile(r"^Day off \(substituted from (\d{2})/(\d{2})/(\d{4})\)$")
+
+
+def _russian_holiday(english: str) -> str:
+    """One English holiday name in Russian; the package's suffixes and moved days off included."""
+    if match := SUBSTITUTED.match(english):
+        month, day, year = match.groups()
+        return f"Выходной день (перенесён с {day}.{month}.{year})"
+    for suffix, russian in ((" (observed)", " (перенесённый выходной)"), (" (estimated)", " (ожидаемая дата)")):
+        if english.endswith(suffix):
+            return _russian_holiday(english[:-len(suffix)]) + russian
+    return RUSSIAN_HOLIDAYS.get(english, english)
 
 
 @lru_cache(maxsize=8)
@@ -51,8 +79,11 @@ def kz_holidays(language: str = "en_US") -> holidays.HolidayBase:
 
 
 def holiday_name(day: date, locale: str | None = None) -> str | None:
-    """The public holiday on ``day`` in Kazakhstan, named in Kazakh for ``kk``, else in English; or None."""
-    return kz_holidays(HOLIDAY_LANGUAGES.get(locale or "", "en_US")).get(day)
+    """The public holiday on ``day`` in Kazakhstan, named in Kazakh, Russian or English (``locale``); or None."""
+    name = kz_holidays(HOLIDAY_LANGUAGES.get(locale or "", "en_US")).get(day)
+    if name is not None and locale == "ru":
+        return "; ".join(_russian_holiday(part) for part in name.split("; "))
+    return name
 
 
 def is_working_day(day: date) -> bool:

@@ -25,6 +25,9 @@ class CoverageSchema(Schema):
     caregiver_support = fields.Dict()
     discharges = fields.Dict()
     satisfaction = fields.Float(allow_none=True)
+    coverage_of_need = fields.Dict(metadata={"description": "Families served / estimated at-risk births (a share), "
+                                                            "keyed KZ or region ISO code; null where births are not "
+                                                            "recorded or the region served fewer than 5 families"})
     months = fields.List(fields.Dict(), metadata={"description": "Referrals, enrolments and families served per "
                                                                  "month"})
     timeliness = fields.Dict(metadata={"description": "Keyed KZ, region ISO code or center code; per measure: "
@@ -49,7 +52,7 @@ def coverage():
         403: {$ref: '#/components/responses/Error403'}
         404: {$ref: '#/components/responses/Error404'}
     """
-    first, last, _year = period_from_request()
+    first, last, year = period_from_request()
     data = figures.coverage(first=first, last=last)
     delivered = outcomes.delivery(first=first, last=last)
     body = {"first": first.isoformat(), "last": last.isoformat(), "national": data["national"].public(),
@@ -62,6 +65,8 @@ def coverage():
                                   "peer_groups": figures.suppress(delivered["peer_groups"])},
             "discharges": {k: figures.suppress(v) for k, v in delivered["discharges"].items()},
             "satisfaction": delivered["satisfaction"],
+            "coverage_of_need": {key: round(share, 4) if share is not None else None
+                                 for key, share in figures.public_need_coverage(data["regions"], year=year).items()},
             "months": [m.public() for m in figures.monthly(first=first, last=last)],
             "timeliness": {key: {name: figures.public_spread(spread) for name, spread in values.items()}
                            for key, values in figures.timeliness(first=first, last=last).items()}}

@@ -5,14 +5,13 @@ from eic.capacity.figures import TIMELINESS_LABELS
 from eic.core.i18n import localized
 
 from . import figures
-from .figures import SMALL
 
 
 def coverage_sheets(first, last, year) -> list:
     """The sheets of the coverage report between two dates, need coverage against ``year``'s births (also
     written weekly by the scheduler, ``coverage.tasks``). Aggregates only; counts of 1 to 4 show as "<5"."""
     data = figures.coverage(first=first, last=last)
-    need = figures.need_coverage(data["regions"], year=year)
+    need = figures.public_need_coverage(data["regions"], year=year)
     timeliness = figures.timeliness(first=first, last=last)
     headers = [_("Name"), _("Referrals received"), _("Accepted"), _("Declined"), _("Redirected"),
                _("Children enrolled"), _("Families served"), _("Target for the period"), _("Coverage of need")]
@@ -20,7 +19,7 @@ def coverage_sheets(first, last, year) -> list:
     def rows(items):
         for r in items:
             p = r.public()
-            share = need.get(r.key) if r.served >= SMALL else None
+            share = need.get(r.key)
             yield [localized(r, "name"), p["referrals"], p["accepted"], p["declined"], p["redirected"],
                    p["enrolled"], p["families_served"], r.target, round(share, 4) if share is not None else ""]
 

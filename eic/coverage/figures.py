@@ -177,6 +177,15 @@ def need_coverage(regions_rows, *, year: int) -> dict:
     return result
 
 
+def public_need_coverage(regions_rows, *, year: int) -> dict:
+    """Coverage of need as the page, the workbook and the API publish it: nationally, and for each region that
+    served at least SMALL families (a smaller count is suppressed, and so is its share); None where unknown."""
+    need = need_coverage(regions_rows, year=year)
+    published = {row.key: need.get(row.key) if row.served >= SMALL else None for row in regions_rows}
+    published["KZ"] = need["KZ"]
+    return published
+
+
 def public_spread(s) -> dict:
     """A timeliness figure as published: the count suppressed, and no median or share from fewer than 5."""
     enough = s.count >= SMALL

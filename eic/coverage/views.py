@@ -41,7 +41,7 @@ def index():
     first, last, year = period_from_request()
     data = figures.coverage(first=first, last=last)
     monthly = figures.monthly(first=first, last=last)
-    need = figures.need_coverage(data["regions"], year=year)
+    need = figures.public_need_coverage(data["regions"], year=year)
     regions = data["regions"]
     charts = {
         "regions": {"type": "bar", "horizontal": True, "labels": [localized(r, "name") for r in regions],

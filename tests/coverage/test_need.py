@@ -2,6 +2,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from eic.accounts.models import User
 from eic.centers.models import Region, RegionBirths
 from eic.core.roles import Role
 from eic.extensions import db
@@ -27,3 +28,12 @@ def test_admin_records_births_and_the_ministry_sees_coverage_of_need(client, log
     page = client.get("/coverage/?year=2026", headers={"Accept-Language": "en"}).get_data(as_text=True)
     # 10 families served / (1500 births x 6.7%) = 9.95%
     assert "9.9%" in page or "10.0%" in page
+    # The API gives the figures the page gives (it used to lack coverage of need).
+    from eic.accounts.services import issue_token
+
+    token = issue_token(db.session.scalar(select(User).where(User.role == Role.MINISTRY)))
+    db.session.commit()
+    body = client.get("/api/v1/coverage?year=2026", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert body["coverage_of_need"]["KZ-15"] == round(10 / (1500 * 0.067), 4)
+    assert body["coverage_of_need"]["KZ"] == body["coverage_of_need"]["KZ-15"]
+    assert body["coverage_of_need"]["KZ-75"] is None  # no births recorded for Almaty

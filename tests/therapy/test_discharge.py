@@ -83,3 +83,30 @@ def test_transition_flag_and_age_limits(ctx):
     assert discharge.age_limit_near(referral, today=date(2028, 12, 1))
     assert not discharge.age_limit_near(referral, today=date(2028, 1, 1))
     assert timedelta(days=discharge.AGE_LIMIT_WARNING_DAYS)
+
+
+def test_discharge_takes_the_child_off_later_group_sessions(case):
+    """Discharge cancelled the child's own sessions but left them on group rosters: the group stayed full and the
+    family would still have had the group's reminders."""
+    center, coordinator, referral = case["center"], case["coordinator"], case["referral"]
+    now = datetime(2027, 1, 1, tzinfo=timezone.utc)
+    groups = services.book_series(center=center, specialist=SpecialistFactory(center=center), referral=None,
+                                  room=RoomFactory(center=center), start_on=date(2027, 9, 1), at=time(15),
+                                  minutes=60, weekdays=[2], count=3, capacity=2, actor=coordinator, now=now)
+    for group in groups:
+        services.add_to_roster(group, referral=referral, actor=coordinator)
+    discharge.discharge(referral, discharged_on=date(2027, 9, 8), reason="moved_away", exit_ratings=EXIT,
+                        satisfaction={"overall": 5, "respect": 5, "helped": 4}, actor=coordinator,
+                        today=date(2027, 9, 10))
+    for group in groups:
+        ctx_refresh(group)
+    assert [len(g.roster) for g in groups] == [1, 1, 0]
+    for _ in range(2):  # both places are free again
+        services.add_to_roster(groups[2], referral=ReferralFactory(center=center, status=Status.ENROLLED),
+                               actor=coordinator)
+
+
+def ctx_refresh(row):
+    from eic.extensions import db
+
+    db.session.refresh(row)

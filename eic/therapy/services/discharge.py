@@ -2,7 +2,7 @@
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from eic.core.errors import Conflict, ValidationFailed
 from eic.core.timeutil import almaty_today, months_between
@@ -11,7 +11,7 @@ from eic.referrals import services as referral_services
 from eic.referrals.permissions import can_coordinate
 from eic.referrals.status import Status
 
-from ..models import DISCHARGE_REASONS, Discharge, TherapySession
+from ..models import DISCHARGE_REASONS, Discharge, RosterEntry, TherapySession
 from ..permissions import require
 from ..queries import day_bounds
 from . import plans
@@ -75,6 +75,10 @@ def discharge(referral, *, discharged_on: date, reason: str, exit_ratings: dict,
             TherapySession.starts_at >= after_discharge)):
         session.is_active = False
         session.cancel_reason = str(_l("Discharged"))
+    # ...and the child leaves the later group sessions, so the group has the place and the family no reminders.
+    later_groups = select(TherapySession.id).where(TherapySession.starts_at >= after_discharge)
+    db.session.execute(delete(RosterEntry).where(RosterEntry.referral_id == referral.id,
+                                                 RosterEntry.session_id.in_(later_groups)))
     referral_services.transition(referral, to=Status.CLOSED, actor=actor, reason=reason, today=discharged_on)
     db.session.flush()
     return row
