@@ -9,6 +9,7 @@ from eic.core.i18n import localized
 from eic.core.roles import Role
 from eic.extensions import db
 from eic.intake import queries as intake_queries
+from eic.therapy.forms import ABSENCE_LABELS, SETTING_LABELS
 from eic.therapy.queries import session_log as session_log_query
 
 from . import figures
@@ -65,12 +66,15 @@ def session_log(user, first, last) -> list:
     headers = [_("Session"), _("Starts"), _("Minutes"), _("Specialist"), _("Child"), _("Setting"), _("Room"),
                _("Status"), _("Attendance"), _("Reason")]
     booked, cancelled = _("Booked"), _("Cancelled")
+    # Words, not codes: the workbook is read by people, in their language.
+    attendance = {"attended": _("Attended"), "absent": _("Did not attend")}
 
     def rows():
         for r in db.session.execute(stmt):
             child = " ".join(p for p in (r.last_name, r.first_name, r.patronymic) if p)
             yield [r.id, r.starts_at, int((r.ends_at - r.starts_at).total_seconds() // 60), r.full_name, child,
-                   r.setting, r.name if r.name is not None else r.address, booked if r.is_active else cancelled,
-                   r.attendance or "", r.absence_reason or ""]
+                   str(SETTING_LABELS.get(r.setting, r.setting)), r.name if r.name is not None else r.address,
+                   booked if r.is_active else cancelled, attendance.get(r.attendance, ""),
+                   str(ABSENCE_LABELS.get(r.absence_reason, "")) if r.absence_reason else ""]
 
     return [(_("Sessions"), headers, rows(), [9, 17, 9, 26, 26, 10, 18, 12, 11, 18])]

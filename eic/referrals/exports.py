@@ -1,6 +1,7 @@
 """The referrals workbook: what the user may see, one row per referral, dates as real dates."""
 from flask_babel import gettext as _
 
+from eic.core.i18n import localized
 from eic.extensions import db
 
 from . import queries
@@ -16,7 +17,8 @@ def referrals(user, *, status=None, search=None) -> list:
     def rows():
         for r in db.session.scalars(queries.referral_list(user, status=status,
                                                           search=search)).yield_per(500):
-            yield [r.id, r.child.last_name, r.child.first_name, r.child.iin, r.child.birth_on, r.center.code,
+            yield [r.id, r.child.last_name, r.child.first_name, r.child.iin, r.child.birth_on,
+                   localized(r.center, "city"),
                    r.referred_on, status_label(r.status), r.accepted_on, r.first_contact_on, r.assessed_on,
                    r.enrolled_on, r.decision_reason]
 

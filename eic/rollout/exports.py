@@ -5,6 +5,7 @@ generators where a sheet can be long, so memory does not grow with it. Scope com
 """
 from datetime import date, timedelta
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -67,7 +68,8 @@ def equipment_register(user) -> list:
 
     def rows():
         for line in db.session.scalars(stmt):
-            steps = "; ".join(f"{STAGE_LABELS[s.stage]} {s.on:%Y-%m-%d} {s.document}".strip() for s in line.steps)
+            steps = "; ".join(f"{STAGE_LABELS[s.stage]} {format_date(s.on, 'short')} {s.document}".strip()
+                              for s in line.steps)
             yield [line.id, localized(line.center, "city"), line.item.code, localized(line.item, "name"),
                    str(CATEGORY_LABELS.get(line.item.category, "")), line.programme_year, line.quantity,
                    line.unit_price, line.amount, str(SOURCE_LABELS.get(line.source, line.source)),
@@ -107,7 +109,8 @@ def training_roster(user) -> list:
 
     def rows():
         for e in db.session.scalars(stmt):
-            yield [localized(e.trainee.center, "city"), e.trainee.full_name, e.trainee.discipline.code,
+            yield [localized(e.trainee.center, "city"), e.trainee.full_name,
+                   localized(e.trainee.discipline, "name"),
                    e.cohort.course.code, e.cohort.course.title, e.cohort.name,
                    str(ENROLMENT_LABELS.get(e.status, e.status)), e.completed_on, e.certificate_number,
                    e.expires_on, sum(1 for d in e.days if d.present)]

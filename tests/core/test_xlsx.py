@@ -81,3 +81,35 @@ def test_control_characters_are_dropped_not_a_500(client, login_as):
     assert response.status_code == 200
     values = [c for row in load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True) for c in row]
     assert "Bellman" in values
+
+
+def test_exports_name_things_in_the_readers_language_not_codes(client, login_as):
+    """Value columns showed "aktobe", "attended", "rehab_physician": each is now the name a reader knows."""
+    import re
+    from datetime import datetime, timedelta, timezone
+
+    from tests.factories.centers import RoomFactory
+    from tests.factories.rollout import EnrolmentFactory
+    from tests.factories.therapy import TherapySessionFactory
+
+    coordinator = login_as(Role.COORDINATOR)
+    ReferralFactory(center=coordinator.center, status=Status.ENROLLED)
+    start = datetime(2026, 6, 1, 5, tzinfo=timezone.utc)
+    end = start + timedelta(minutes=45)
+    TherapySessionFactory(room=RoomFactory(center=coordinator.center), center_id=coordinator.center_id,
+                          starts_at=start, ends_at=end, busy_from=start, busy_until=end, attendance="absent",
+                          absence_reason="child_ill", setting="center")
+    EnrolmentFactory()
+    code = re.compile(r"^[a-z]+(_[a-z]+)*$")
+    books = ["/capacity/sessions.xlsx?from=2026-05-01&to=2026-06-30", "/referrals/export.xlsx"]
+    found = {}
+    for url in books:
+        sheet = load_workbook(io.BytesIO(client.get(url, headers={"Accept-Language": "ru"}).data)).active
+        found[url] = [v for row in sheet.iter_rows(min_row=2, values_only=True) for v in row
+                      if isinstance(v, str) and code.match(v)]
+    login_as(Role.FOUNDATION)
+    roster = load_workbook(io.BytesIO(client.get("/rollout/training.xlsx",
+                                                 headers={"Accept-Language": "ru"}).data)).active
+    found["roster"] = [v for row in roster.iter_rows(min_row=2, values_only=True) for v in row
+                       if isinstance(v, str) and code.match(v)]
+    assert found == {books[0]: [], books[1]: [], "roster": []}
