@@ -1,3 +1,4 @@
+import re
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select
@@ -7,7 +8,7 @@ from eic.core.timeutil import holiday_name
 from eic.extensions import db
 from eic.referrals.status import Status
 from eic.therapy import services
-from eic.therapy.models import TherapySession
+from eic.therapy.models import RosterEntry, TherapySession
 from tests.factories.accounts import SpecialistFactory
 from tests.factories.centers import RoomFactory, center
 from tests.factories.referrals import ReferralFactory
@@ -164,3 +165,34 @@ def test_cancelling_asks_first_and_can_take_the_rest_of_the_series(client, login
     assert "Cancelled" in page and "Отпуск семьи" in page
     client.post(f"/therapy/sessions/{sessions[0].id}/cancel", data={"reason": "Болеет", "confirm": "y"})
     assert count() == 1
+
+
+def test_my_day_moves_by_day_and_shows_how_to_reach_the_family(client, login_as):
+    """On a home visit the specialist's phone shows the address and a number to tap; "My day" moves by day and
+    to the week, and lists a group's children."""
+    specialist = login_as(Role.SPECIALIST)
+    referral = ReferralFactory(center=specialist.center, status=Status.ENROLLED, caregiver__phone="+77011112233")
+    day = next_clean_wednesday()
+    start = datetime.combine(day, time(5), tzinfo=timezone.utc)
+    db.session.add(TherapySession(center_id=specialist.center_id, specialist_id=specialist.id,
+                                  referral_id=referral.id, child_id=referral.child_id, setting="home",
+                                  address="Арал, Абай көшесі, 7", starts_at=start,
+                                  ends_at=start + timedelta(minutes=45), busy_from=start,
+                                  busy_until=start + timedelta(minutes=45)))
+    group = TherapySession(center_id=specialist.center_id, specialist_id=specialist.id, setting="center",
+                           capacity=4, starts_at=start + timedelta(hours=2), ends_at=start + timedelta(hours=3),
+                           busy_from=start + timedelta(hours=2), busy_until=start + timedelta(hours=3),
+                           room=RoomFactory(center=specialist.center))
+    db.session.add(group)
+    db.session.flush()
+    db.session.add(RosterEntry(session_id=group.id, referral_id=referral.id))
+    db.session.commit()
+    page = client.get(f"/therapy/my-day?day={day.isoformat()}", headers={"Accept-Language": "ru"})
+    html = page.get_data(as_text=True)
+    assert 'href="tel:+77011112233"' in html and "Арал, Абай көшесі, 7" in html
+    before, after = (day - timedelta(days=1)).isoformat(), (day + timedelta(days=1)).isoformat()
+    assert f"day={before}" in html and f"day={after}" in html
+    assert f"specialist_id={specialist.id}" in html and "data-print" in html
+    children = re.search(r'data-testid="group-children">(.*?)</ul>', html, re.S).group(1)
+    assert referral.child.full_name in children
+    assert client.get("/therapy/my-day?day=nonsense").status_code == 200  # a bad date shows today

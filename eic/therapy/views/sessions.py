@@ -131,6 +131,7 @@ def my_day():
                                                        specialist_id=current_user.id)).all()
     goals = plans.current_goals({s.referral_id for s in rows if s.referral_id})
     return render_template("therapy/my_day.html", day=day, sessions=rows, settings=SETTING_LABELS, ALMATY=ALMATY,
+                           one_day=timedelta(days=1),
                            goals=goals)
 
 
