@@ -76,6 +76,7 @@ MATRIX = {
     "referrals.mine": ("GET", "/referrals/mine", (Role.PEDIATRICIAN,), 200),
     "referrals.index": ("GET", "/referrals", STAFF, 200),
     "referrals.detail": ("GET", "/referrals/{referral}", CHILD, 200),
+    "referrals.letter": ("GET", "/referrals/{referral}/letter/ru", CHILD, 200),
     "referrals.change_iin": ("POST", "/referrals/{referral}/iin", (Role.COORDINATOR,), 422),
     "referrals.withdraw": ("POST", "/referrals/{referral}/withdraw", (Role.PEDIATRICIAN, Role.COORDINATOR), 422),
     "referrals_api.create": ("POST", "/api/v1/referrals", (Role.PEDIATRICIAN,), 422),

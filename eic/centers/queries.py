@@ -79,6 +79,14 @@ def eligible_icd10_categories() -> set[str]:
     return set(db.session.scalars(select(Icd10Category.category)))
 
 
+def icd10_names(codes) -> dict:
+    """The category names of ICD-10 codes (``G80.1`` is named by ``G80``), by code; missing ones left out."""
+    categories = {code[:3].upper() for code in codes}
+    rows = db.session.scalars(select(Icd10Category).where(Icd10Category.category.in_(categories))).all()
+    by_category = {row.category: row for row in rows}
+    return {code: by_category[code[:3].upper()] for code in codes if code[:3].upper() in by_category}
+
+
 def icd10_categories():
     """The eligible ICD-10 categories with their names, by code."""
     return db.session.scalars(select(Icd10Category).order_by(Icd10Category.category)).all()

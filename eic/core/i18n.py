@@ -75,6 +75,7 @@ def init_app(app):
     app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else ""
     app.jinja_env.globals["localized"] = localized
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    app.jinja_env.globals["LANGUAGE_LABELS"] = LANGUAGE_LABELS
     app.jinja_env.filters["languages"] = language_list
     app.jinja_env.globals["month_name"] = month_name
     app.jinja_env.filters["decimal"] = decimal

@@ -91,6 +91,23 @@ def _detail_page(referral, iin_form=None, withdraw_form=None):
                            iin_history=queries.iin_history(referral.child_id))
 
 
+@bp.route("/referrals/<int:referral_id>/letter/<lang>")
+@role_required(*CHILD_DATA_ROLES)
+def letter(referral_id, lang):
+    """The referral letter to print and sign, in Kazakh, Russian or English: for the family in their language
+    and for the polyclinic's file in its own."""
+    from flask import abort, current_app
+    from flask_babel import force_locale
+
+    if lang not in current_app.config["EIC_LANGUAGES"]:
+        abort(404)
+    referral = get_visible_or_404(referrals_visible_to(current_user), referral_id)
+    with force_locale(lang):
+        return render_template("referrals/letter.html", referral=referral, letter_locale=lang,
+                               relation_labels=RELATION_LABELS, today=almaty_today(),
+                               icd10=center_queries.icd10_names([d.code for d in referral.diagnoses]))
+
+
 @bp.route("/referrals/<int:referral_id>/iin", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def change_iin(referral_id):

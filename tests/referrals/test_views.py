@@ -148,3 +148,23 @@ def test_other_pediatrician_cannot_withdraw(client, login_as):
     assert client.post(f"/referrals/{referral.id}/withdraw", data={"reason": "x"}).status_code == 404
     db.session.refresh(referral)
     assert referral.status is Status.SUBMITTED
+
+
+def test_the_referral_letter_prints_in_the_familys_and_the_polyclinics_language(client, login_as):
+    from tests.factories.referrals import ReferralDiagnosisFactory
+
+    me = login_as(Role.PEDIATRICIAN)
+    referral = ReferralFactory(pediatrician=me, caregiver__preferred_language="kk")
+    ReferralDiagnosisFactory(referral_id=referral.id, code="G80.1")
+    db.session.commit()
+    detail = client.get(f"/referrals/{referral.id}", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert f"/referrals/{referral.id}/letter/kk" in detail and f"/referrals/{referral.id}/letter/ru" in detail
+    russian = client.get(f"/referrals/{referral.id}/letter/ru").get_data(as_text=True)
+    assert "Направление в центр раннего вмешательства" in russian and '<html lang="ru">' in russian
+    assert referral.child.iin in russian and "G80.1 — " in russian and me.full_name in russian
+    assert "Подпись педиатра" in russian
+    kazakh = client.get(f"/referrals/{referral.id}/letter/kk").get_data(as_text=True)
+    assert '<html lang="kk">' in kazakh and referral.child.full_name in kazakh
+    assert client.get(f"/referrals/{referral.id}/letter/de").status_code == 404
+    login_as(Role.PEDIATRICIAN)  # another pediatrician
+    assert client.get(f"/referrals/{referral.id}/letter/ru").status_code == 404
