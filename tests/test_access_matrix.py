@@ -111,7 +111,8 @@ MATRIX = {
     "therapy.book_group": ("GET", "/therapy/groups/book", (Role.COORDINATOR,), 200),
     "therapy.add_to_roster": ("POST", "/therapy/sessions/{session}/roster", (Role.COORDINATOR,), 302),
     "therapy.hours": ("GET", "/therapy/hours", (Role.COORDINATOR,), 200),
-    "therapy.save_opening_hours": ("POST", "/therapy/hours/opening", (Role.COORDINATOR,), 302),
+    # An empty form closes the center every day: the booked session of the world is listed to settle first.
+    "therapy.save_opening_hours": ("POST", "/therapy/hours/opening", (Role.COORDINATOR,), 409),
     "therapy.save_working_hours": ("POST", "/therapy/hours/specialists/{other_user}", (Role.COORDINATOR,), 404),
     "therapy.add_closure": ("POST", "/therapy/hours/closures", (Role.COORDINATOR,), 302),
     "therapy.add_absence": ("POST", "/therapy/hours/absences", (Role.COORDINATOR,), 302),

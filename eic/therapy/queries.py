@@ -149,3 +149,10 @@ def follow_ups(center_id: int, *, first: date | None = None, last: date | None =
     if last is not None:
         stmt = stmt.where(Discharge.follow_up_on <= last)
     return db.session.execute(stmt.order_by(Discharge.follow_up_on, Discharge.id)).all()
+
+
+def sessions_by_id(ids) -> dict:
+    """The sessions with these ids, by id (with their specialist, room, child and caregiver)."""
+    if not ids:
+        return {}
+    return {s.id: s for s in db.session.scalars(select(TherapySession).where(TherapySession.id.in_(list(ids))))}

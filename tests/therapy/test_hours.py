@@ -41,3 +41,91 @@ def test_other_centers_specialists_are_404(client, login_as):
     assert client.post(f"/therapy/hours/specialists/{stranger.id}", data={}).status_code == 404
     assert client.post("/therapy/hours/absences", data={"specialist": str(stranger.id), "starts_on": "2027-09-01",
                                                         "ends_on": "2027-09-02", "kind": "leave"}).status_code == 404
+
+
+def test_an_absence_over_booked_sessions_lists_them_and_settles_each_in_one_step(client, login_as):
+    """A vacation of 14-18 December left the 14 December session booked. Now the absence is not saved until the
+    coordinator has decided, for each session inside it, to move it (to a proposed free slot: the same specialist
+    first, then a colleague of the same discipline) or to cancel it; the family is told; nothing stays inside."""
+    import re
+    from datetime import timedelta
+
+    from eic.notifications.models import OutboxMessage
+    from eic.referrals.status import Status
+    from eic.therapy import services
+    from eic.therapy.models import TherapySession
+    from tests.factories.centers import RoomFactory
+    from tests.factories.referrals import ReferralFactory
+    from tests.therapy.test_views import next_clean_wednesday
+
+    coordinator = login_as(Role.COORDINATOR)
+    specialist = SpecialistFactory(center=coordinator.center)
+    colleague = SpecialistFactory(center=coordinator.center, discipline=specialist.discipline)
+    first = next_clean_wednesday()
+    referrals = [ReferralFactory(center=coordinator.center, status=Status.ENROLLED,
+                                 caregiver__preferred_language=lang) for lang in ("ru", "kk")]
+    series = [services.book_series(center=coordinator.center, specialist=specialist, referral=r,
+                                   room=RoomFactory(center=coordinator.center), start_on=first, at=at, minutes=45,
+                                   weekdays=[2], count=3, actor=coordinator)
+              for r, at in zip(referrals, (time(10), time(12)))]
+    db.session.commit()
+    absence = {"specialist": str(specialist.id), "starts_on": (first + timedelta(days=7)).isoformat(),
+               "ends_on": (first + timedelta(days=9)).isoformat(), "kind": "leave"}
+    page = client.post("/therapy/hours/absences", data=absence, headers={"Accept-Language": "en"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 409 and db.session.scalar(select(Absence)) is None  # nothing saved yet
+    inside = [series[0][1], series[1][1]]
+    for session in inside:
+        assert f'data-testid="affected-{session.id}"' in html
+    slots = dict(re.findall(r'name="slot-(\d+)" value="([^"]+)"', html))
+    assert set(slots) == {str(s.id) for s in inside}
+    # Deciding nothing for one session saves nothing at all.
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+    hidden.pop("csrf_token", None)
+    partial = hidden | {f"decision-{inside[0].id}": "move"}
+    client.post("/therapy/hours/absences", data=partial)
+    assert db.session.scalar(select(Absence)) is None
+    decided = hidden | {f"decision-{inside[0].id}": "move", f"decision-{inside[1].id}": "cancel",
+                        "cancel_reason": "Отпуск специалиста"}
+    response = client.post("/therapy/hours/absences", data=decided)
+    assert response.status_code == 302 and db.session.scalar(select(Absence.kind)) == "leave"
+    moved, cancelled = (db.session.get(TherapySession, s.id) for s in inside)
+    db.session.refresh(moved)
+    db.session.refresh(cancelled)
+    assert moved.is_active and not cancelled.is_active and cancelled.cancel_reason == "Отпуск специалиста"
+    specialist_id, on, _at = slots[str(moved.id)].split("|")
+    assert int(specialist_id) in (specialist.id, colleague.id) and moved.specialist_id == int(specialist_id)
+    leave = (first + timedelta(days=7), first + timedelta(days=9))
+    still_inside = db.session.scalars(select(TherapySession).where(
+        TherapySession.specialist_id == specialist.id, TherapySession.is_active.is_(True))).all()
+    assert not [s for s in still_inside if leave[0] <= s.starts_at.date() <= leave[1]]
+    kinds = {m.kind for m in db.session.scalars(select(OutboxMessage))}
+    assert kinds == {"session_moved", "session_cancelled"}
+    # With nothing booked inside, an absence is saved at once.
+    client.post("/therapy/hours/absences", data=absence | {"starts_on": (first + timedelta(days=40)).isoformat(),
+                                                           "ends_on": (first + timedelta(days=41)).isoformat()})
+    assert len(db.session.scalars(select(Absence)).all()) == 2
+
+
+def test_the_week_marks_a_session_the_calendar_no_longer_allows(client, login_as):
+    from datetime import timedelta
+
+    from eic.referrals.status import Status
+    from eic.therapy import services
+    from tests.factories.centers import RoomFactory
+    from tests.factories.referrals import ReferralFactory
+    from tests.therapy.test_views import next_clean_wednesday
+
+    coordinator = login_as(Role.COORDINATOR)
+    specialist = SpecialistFactory(center=coordinator.center)
+    day = next_clean_wednesday()
+    (session,) = services.book_series(center=coordinator.center, specialist=specialist,
+                                      referral=ReferralFactory(center=coordinator.center, status=Status.ENROLLED),
+                                      room=RoomFactory(center=coordinator.center), start_on=day, at=time(10),
+                                      minutes=45, count=1, actor=coordinator)
+    # An absence recorded around the page (the API, an import): the week still shows the conflict.
+    db.session.add(Absence(user_id=specialist.id, starts_on=day, ends_on=day + timedelta(days=1), kind="sick"))
+    db.session.commit()
+    week = client.get(f"/therapy/week?start={day.isoformat()}", headers={"Accept-Language": "en"})
+    assert f'data-testid="conflict-{session.id}"' in week.get_data(as_text=True)
+    assert "The specialist is absent" in week.get_data(as_text=True)

@@ -5,17 +5,19 @@ from flask_login import current_user
 
 from eic.centers.permissions import specialists_visible_to
 from eic.core.auth import role_required
+from eic.core.errors import DomainError
 from eic.core.forms import run_and_commit
 from eic.core.permissions import get_visible_or_404
 from eic.core.roles import Role
-from eic.core.timeutil import almaty_today
+from eic.core.timeutil import ALMATY, almaty_today
 from eic.core.validation import parse_int
+from eic.extensions import db
 from eic.intake import queries as intake_queries
 
-from .. import queries
+from .. import queries, services
 from ..forms import ABSENCE_KIND_LABELS, WEEKDAY_LABELS, AbsenceForm, ClosureForm, hours_form_class, hours_from
 from ..models import OpeningHours, WorkingHours
-from ..services import availability
+from ..services import availability, reconcile
 from .blueprint import bp
 
 
@@ -47,9 +49,61 @@ def hours():
                            absence_labels=ABSENCE_KIND_LABELS, names={s.id: s.full_name for s in staff})
 
 
-def _save(action, message, **redirect_args):
-    run_and_commit(action, message)
-    return redirect(url_for("therapy.hours", **redirect_args))
+def _save(action, message, *, specialist_id=None, default_reason=""):
+    """Save a change of hours, an absence or a closure; when it leaves booked sessions untrue, first show them
+    with a proposed slot each, and save the change with the coordinator's decisions in one step."""
+    back = url_for("therapy.hours", **({"specialist_id": specialist_id} if specialist_id else {}))
+    center_id = current_user.center_id
+    if "reconcile" in request.form:
+        counts = {}
+
+        def change_and_settle():
+            action()
+            counts.update(reconcile.settle(_decisions(request.form), center_id=center_id, actor=current_user,
+                                           reason=request.form.get("cancel_reason", ""),
+                                           specialist_id=specialist_id))
+
+        try:
+            if run_and_commit(change_and_settle, None, reraise=(services.BookingClash,)):
+                flash(_("%(message)s Sessions moved: %(moved)s, cancelled: %(cancelled)s; the families are told.",
+                        message=message, **counts), "success")
+                return redirect(back)
+        except services.BookingClash as exc:
+            flash(str(exc.message) + " " + " ".join(c.message for c in exc.clashes), "error")
+    else:
+        try:
+            found = reconcile.try_change(action, center_id, specialist_id=specialist_id)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(" ".join([str(exc.message)] + [str(m) for v in exc.fields.values() for m in v]), "error")
+            return redirect(back)
+        if not found:
+            run_and_commit(action, message)
+            return redirect(back)
+    return _reconcile_page(center_id, action, specialist_id, back, default_reason)
+
+
+def _decisions(form) -> dict:
+    """``decision-<session id>`` = move | cancel, with ``slot-<session id>`` for a move."""
+    found = {}
+    for name, value in form.items():
+        if name.startswith("decision-") and (session_id := parse_int(name.removeprefix("decision-"))):
+            slot = reconcile.Slot.parse(form.get(f"slot-{session_id}")) if value == "move" else None
+            found[session_id] = (value, slot)
+    return found
+
+
+def _reconcile_page(center_id, action, specialist_id, back, default_reason):
+    found = reconcile.try_change(action, center_id, specialist_id=specialist_id)
+    rows = queries.sessions_by_id([a.session_id for a in found])
+    staff = {s.id: s.full_name for s in intake_queries.specialists(center_id)}
+    ours = ("csrf_token", "reconcile", "cancel_reason")
+    hidden = [(k, v) for k, vs in request.form.lists() for v in vs
+              if k not in ours and not k.startswith(("decision-", "slot-"))]
+    return render_template("therapy/reconcile.html", found=found, rows=rows, staff=staff, hidden=hidden, back=back,
+                           action=request.path, ALMATY=ALMATY,
+                           cancel_reason=request.form.get("cancel_reason") or default_reason,
+                           chosen=_decisions(request.form)), 409
 
 
 @bp.route("/hours/opening", methods=["POST"])
@@ -60,7 +114,8 @@ def save_opening_hours():
         flash(_("Enter times as HH:MM."), "error")
         return redirect(url_for("therapy.hours"))
     return _save(lambda: availability.set_opening_hours(current_user.center, hours=hours_from(form),
-                                                        actor=current_user), _("Opening hours saved."))
+                                                        actor=current_user), _("Opening hours saved."),
+                 default_reason=_("The center's opening hours changed."))
 
 
 @bp.route("/hours/specialists/<int:user_id>", methods=["POST"])
@@ -72,7 +127,8 @@ def save_working_hours(user_id):
         flash(_("Enter times as HH:MM."), "error")
         return redirect(url_for("therapy.hours", specialist_id=specialist.id))
     return _save(lambda: availability.set_working_hours(specialist, hours=hours_from(form), actor=current_user),
-                 _("Working hours saved."), specialist_id=specialist.id)
+                 _("Working hours saved."), specialist_id=specialist.id,
+                 default_reason=_("The specialist's working hours changed."))
 
 
 @bp.route("/hours/closures", methods=["POST"])
@@ -83,7 +139,8 @@ def add_closure():
         flash(" ".join(str(m) for v in form.errors.values() for m in v), "error")
         return redirect(url_for("therapy.hours"))
     return _save(lambda: availability.add_closure(current_user.center, on=form.on.data, reason=form.reason.data,
-                                                  actor=current_user), _("The closure was added."))
+                                                  actor=current_user), _("The closure was added."),
+                 default_reason=form.reason.data)
 
 
 @bp.route("/hours/absences", methods=["POST"])
@@ -96,4 +153,5 @@ def add_absence():
     specialist = get_visible_or_404(specialists_visible_to(current_user), form.specialist.data)
     return _save(lambda: availability.add_absence(specialist, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
                                                   kind=form.kind.data, actor=current_user),
-                 _("The absence was added."), specialist_id=specialist.id)
+                 _("The absence was added."), specialist_id=specialist.id,
+                 default_reason=_("The specialist is absent."))

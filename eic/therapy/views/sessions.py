@@ -12,7 +12,7 @@ from eic.core.forms import run_and_commit
 from eic.core.i18n import localized
 from eic.core.permissions import get_visible, get_visible_or_404
 from eic.core.roles import Role
-from eic.core.timeutil import ALMATY, almaty_today
+from eic.core.timeutil import ALMATY, almaty_today, utc_now
 from eic.core.validation import parse_date, parse_int
 from eic.extensions import db
 from eic.intake import queries as intake_queries
@@ -24,7 +24,7 @@ from .. import queries, services
 from ..forms import (ABSENCE_LABELS, SERVICE_KIND_LABELS, SETTING_LABELS, AttendanceForm, BookingForm, CancelForm,
                      GroupBookingForm, MoveForm, NoteForm, RosterForm)
 from ..permissions import can_book, can_record, can_write_note, sessions_visible_to
-from ..services import plans
+from ..services import plans, reconcile
 from .blueprint import bp
 
 STAFF = (Role.COORDINATOR, Role.SPECIALIST)
@@ -117,7 +117,12 @@ def week():
                                                        last=start + timedelta(days=6), **filters)).all()
     days = [start + timedelta(days=i) for i in range(7)]
     by_day = {d: [s for s in rows if s.starts_at.astimezone(ALMATY).date() == d] for d in days}
+    # Sessions an absence, a closure or changed hours has made untrue since they were booked.
+    week_from, week_until = queries.day_bounds(start, start + timedelta(days=6))
+    conflicts = {session.id: [c.message for c in clashes] for session, clashes in reconcile.untrue_sessions(
+        current_user.center_id, now=max(utc_now(), week_from), until=week_until)}
     return render_template("therapy/week.html", days=days, by_day=by_day, start=start, filters=filters,
+                           conflicts=conflicts,
                            staff=intake_queries.specialists(current_user.center_id), rooms=current_user.center.rooms,
                            settings=SETTING_LABELS, ALMATY=ALMATY, prev_week=start - timedelta(days=7),
                            next_week=start + timedelta(days=7), can_book=can_book(current_user, current_user.center_id))
