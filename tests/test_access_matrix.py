@@ -110,6 +110,8 @@ MATRIX = {
     "therapy.follow_ups": ("GET", "/therapy/follow-ups", (Role.COORDINATOR,), 200),
     "therapy.book_group": ("GET", "/therapy/groups/book", (Role.COORDINATOR,), 200),
     "therapy.add_to_roster": ("POST", "/therapy/sessions/{session}/roster", (Role.COORDINATOR,), 302),
+    "therapy.leave_group": ("POST", "/therapy/sessions/{session}/roster/{referral}/leave", (Role.COORDINATOR,), 302),
+    "therapy.group_attendance": ("POST", "/therapy/sessions/{session}/group-attendance", STAFF, 302),
     "therapy.hours": ("GET", "/therapy/hours", (Role.COORDINATOR,), 200),
     # An empty form closes the center every day: the booked session of the world is listed to settle first.
     "therapy.save_opening_hours": ("POST", "/therapy/hours/opening", (Role.COORDINATOR,), 409),

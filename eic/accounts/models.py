@@ -37,6 +37,7 @@ class User(UserMixin, db.Model):
     # Failed log-ins in a row; at the limit the account refuses log-ins until ``locked_until``.
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[object | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[object | None] = mapped_column(UTCDateTime)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
 
     center = relationship("Center", lazy="joined")
@@ -84,3 +85,19 @@ class ApiToken(db.Model):
     revoked_at: Mapped[object | None] = mapped_column(UTCDateTime)
 
     user = relationship("User")
+
+
+class PasswordReset(db.Model):
+    """A one-time link to set a new password, sent through the outbox; only its SHA-256 is stored."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
+    expires_at: Mapped[object] = mapped_column(UTCDateTime)
+    used_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user = relationship("User", foreign_keys=[user_id])

@@ -1,5 +1,7 @@
 """Regions, centers and the reference lists the other domains point to."""
 from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eic.extensions import db
@@ -41,6 +43,9 @@ class Room(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(30))
     capacity: Mapped[int] = mapped_column(default=1)
+    # Step-free access for a child in a wheelchair; a retired room is kept for the sessions it had.
+    is_accessible: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     center = relationship("Center", back_populates="rooms")
 

@@ -74,7 +74,11 @@ class RosterEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("therapy_sessions.id"), index=True)
     referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    # Each child of a group has their own attendance and note.
     attendance: Mapped[str | None] = mapped_column(String(10))
+    absence_reason: Mapped[str | None] = mapped_column(String(40))
+    attendance_recorded_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
     added_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
 
     referral = relationship("Referral", lazy="joined")

@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import factory
 
-from eic.accounts.models import ApiToken, User
+from eic.accounts.models import ApiToken, PasswordReset, User
 from eic.accounts.services import hash_password
 from eic.core.roles import Role
+from eic.core.timeutil import utc_now
 
 from .base import Factory
 from .centers import CenterFactory, PolyclinicFactory, center, discipline
@@ -51,6 +54,15 @@ class ApiTokenFactory(Factory):
 
     user = factory.SubFactory(UserFactory)
     token_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class PasswordResetFactory(Factory):
+    class Meta:
+        model = PasswordReset
+
+    user = factory.SubFactory(UserFactory)
+    token_hash = factory.Sequence(lambda n: f"r{n:063x}")
+    expires_at = factory.LazyFunction(lambda: utc_now() + timedelta(hours=24))
 
 
 def user_for_role(role: Role, *, center_code="aktobe", **kwargs) -> User:

@@ -78,3 +78,58 @@ def test_group_input_rules(world):
                                       minutes=45, count=1, actor=world["coordinator"], now=NOW)[0]
     with pytest.raises(Conflict):
         services.add_to_roster(individual, referral=world["children"][1], actor=world["coordinator"])
+
+
+def test_the_roster_belongs_to_the_series_and_attendance_is_per_child(client, login_as):
+    """Attendance used to be one value for the whole group and the roster was per occurrence. Now a child joins
+    the series from a date on, leaves it from a date on, and each child's attendance and note are their own;
+    an attended child counts as a family served."""
+    from datetime import datetime, time, timedelta, timezone
+
+    from sqlalchemy import select
+
+    from eic.capacity.served import families_served
+    from eic.core.roles import Role
+    from eic.extensions import db
+    from eic.referrals.status import Status
+    from eic.therapy import services
+    from eic.therapy.models import RosterEntry
+    from tests.factories.accounts import SpecialistFactory
+    from tests.factories.centers import RoomFactory
+    from tests.factories.referrals import ReferralFactory
+
+    coordinator = login_as(Role.COORDINATOR)
+    specialist = SpecialistFactory(center=coordinator.center)
+    first_day = datetime.now(timezone.utc).date() - timedelta(days=7)
+    group = services.book_series(center=coordinator.center, specialist=specialist, referral=None,
+                                 room=RoomFactory(center=coordinator.center, capacity=6), start_on=first_day,
+                                 at=time(15), minutes=60, weekdays=[first_day.weekday()], count=4, capacity=3,
+                                 actor=coordinator, now=datetime(2020, 1, 1, tzinfo=timezone.utc))
+    db.session.commit()
+    anna, bota = (ReferralFactory(center=coordinator.center, status=Status.ENROLLED) for _ in range(2))
+    client.post(f"/therapy/sessions/{group[0].id}/roster", data={"referral": str(anna.id)})
+    client.post(f"/therapy/sessions/{group[1].id}/roster", data={"referral": str(bota.id)})
+
+    def roster(session):
+        return {e.referral_id for e in db.session.scalars(select(RosterEntry).where(
+            RosterEntry.session_id == session.id))}
+
+    assert [roster(s) for s in group] == [{anna.id}, {anna.id, bota.id}, {anna.id, bota.id}, {anna.id, bota.id}]
+    client.post(f"/therapy/sessions/{group[2].id}/roster/{anna.id}/leave")
+    assert [roster(s) for s in group] == [{anna.id}, {anna.id, bota.id}, {bota.id}, {bota.id}]
+    # The first session (a week ago): Anna came; the second (today, started an hour ago? not yet) is untouched.
+    page = client.post(f"/therapy/sessions/{group[0].id}/group-attendance",
+                       data={f"attended-{anna.id}": "no"}, headers={"Accept-Language": "en"})
+    assert page.status_code == 302
+    assert db.session.scalar(select(RosterEntry.attendance).where(RosterEntry.session_id == group[0].id)) is None
+    client.post(f"/therapy/sessions/{group[0].id}/group-attendance",
+                data={f"attended-{anna.id}": "yes", f"note-{anna.id}": "Named five animals"})
+    entry = db.session.scalar(select(RosterEntry).where(RosterEntry.session_id == group[0].id))
+    assert entry.attendance == "attended" and entry.note == "Named five animals"
+    detail = client.get(f"/therapy/sessions/{group[0].id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Held" in detail and "Named five animals" in detail
+    assert families_served(coordinator.center_id, first_day, first_day) == 1
+    # A single attendance for the whole group is refused.
+    client.post(f"/therapy/sessions/{group[0].id}/attendance", data={"attended": "yes"})
+    db.session.refresh(group[0])
+    assert group[0].attendance is None

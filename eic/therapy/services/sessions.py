@@ -279,6 +279,70 @@ def add_to_roster(session: TherapySession, *, referral, actor) -> RosterEntry:
     return entry
 
 
+def _series_from(session: TherapySession) -> list[TherapySession]:
+    """This session and the later active ones of its series (just this one outside a series)."""
+    if session.series_id is None:
+        return [session]
+    return list(db.session.scalars(select(TherapySession).where(
+        TherapySession.series_id == session.series_id, TherapySession.is_active.is_(True),
+        TherapySession.starts_at >= session.starts_at).order_by(TherapySession.starts_at)))
+
+
+def join_group(session: TherapySession, *, referral, actor) -> list[RosterEntry]:
+    """Put a child (or, for a caregivers' group, the family) on the group's roster from this session on: the
+    roster belongs to the series. All or nothing: if any later session is full or the child is busy then, the
+    caller's transaction is rolled back with that Conflict or BookingClash. Sessions the child is already on are
+    kept as they are."""
+    entries = []
+    for row in _series_from(session):
+        if row is not session and any(e.referral_id == referral.id for e in row.roster):
+            continue
+        entries.append(add_to_roster(row, referral=referral, actor=actor))
+    return entries
+
+
+def leave_group(session: TherapySession, *, referral, actor) -> int:
+    """Take a child off the group from this session on (sessions with their attendance recorded keep it);
+    returns how many places were freed. Raises Forbidden, Conflict (not on the roster)."""
+    require(can_book(actor, session.center_id))
+    removed = 0
+    for row in _series_from(session):
+        for entry in list(row.roster):
+            if entry.referral_id == referral.id and entry.attendance is None:
+                row.roster.remove(entry)
+                removed += 1
+    if not removed:
+        raise Conflict(_l("The child is not on this group's roster from this date."))
+    db.session.flush()
+    return removed
+
+
+def record_group_attendance(session: TherapySession, *, marks: dict, actor, now=None) -> None:
+    """Each child's attendance and note in a group session: ``{referral id: (attended, reason, note)}`` where
+    ``attended`` is True, False (then a reason is needed) or None (not recorded yet). Raises Forbidden, Conflict,
+    ValidationFailed (keyed ``attendance-<referral id>``; nothing is saved)."""
+    _require_session_staff(actor, session)
+    now = now or utc_now()
+    if not session.is_group or not session.is_active:
+        raise Conflict(_l("This is not an open group session."))
+    if session.starts_at > now:
+        raise Conflict(_l("Attendance can be recorded once the session has started."))
+    errors = {}
+    for entry in session.roster:
+        attended, reason, note = marks.get(entry.referral_id, (None, None, ""))
+        if attended is False and reason not in ABSENCE_REASONS:
+            errors[f"attendance-{entry.referral_id}"] = [_l("Choose why %(name)s did not come.",
+                                                            name=entry.referral.child.first_name)]
+            continue
+        entry.attendance = None if attended is None else ("attended" if attended else "absent")
+        entry.absence_reason = reason if attended is False else None
+        entry.note = (note or "").strip()[:4000]
+        entry.attendance_recorded_at = now if attended is not None else None
+    if errors:
+        raise ValidationFailed(fields=errors)
+    db.session.flush()
+
+
 def _require_session_staff(actor, session):
     """The session's specialist or the center's coordinator."""
     require(can_record(actor, session))
@@ -292,6 +356,8 @@ def record_attendance(session: TherapySession, *, attended: bool, reason: str | 
     now = now or utc_now()
     if not session.is_active:
         raise Conflict(_l("The session is cancelled."))
+    if session.is_group:
+        raise Conflict(_l("In a group, each child's attendance is recorded on its own."))
     if session.starts_at > now:
         raise Conflict(_l("Attendance can be recorded once the session has started."))
     if not attended and reason not in ABSENCE_REASONS:

@@ -101,9 +101,36 @@ def add_to_roster(session_id):
         referral = get_visible(referrals_visible_to(current_user), form.referral.data) if form.referral.data else None
         if referral is None:
             raise ValidationFailed(fields={"referral": [_("Choose the child.")]})
-        services.add_to_roster(row, referral=referral, actor=current_user)
+        services.join_group(row, referral=referral, actor=current_user)
 
-    return _act(session_id, RosterForm, add, _("Added to the group."))
+    return _act(session_id, RosterForm, add, _("Added to the group from this session on."))
+
+
+@bp.route("/sessions/<int:session_id>/roster/<int:referral_id>/leave", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def leave_group(session_id, referral_id):
+    """Take a child off the group from this session on."""
+    row = get_visible_or_404(sessions_visible_to(current_user), session_id)
+    referral = get_visible_or_404(referrals_visible_to(current_user), referral_id)
+    run_and_commit(lambda: services.leave_group(row, referral=referral, actor=current_user),
+                   _("The child left the group from this session on."))
+    return redirect(url_for("therapy.session_detail", session_id=row.id))
+
+
+@bp.route("/sessions/<int:session_id>/group-attendance", methods=["POST"])
+@role_required(*STAFF)
+def group_attendance(session_id):
+    """Each child's attendance, reason and note in a group session, in one form."""
+    row = get_visible_or_404(sessions_visible_to(current_user), session_id)
+    marks = {}
+    for entry in row.roster:
+        value = request.form.get(f"attended-{entry.referral_id}", "")
+        attended = {"yes": True, "no": False}.get(value)
+        marks[entry.referral_id] = (attended, request.form.get(f"reason-{entry.referral_id}") or None,
+                                    request.form.get(f"note-{entry.referral_id}", ""))
+    run_and_commit(lambda: services.record_group_attendance(row, marks=marks, actor=current_user),
+                   _("Attendance saved."))
+    return redirect(url_for("therapy.session_detail", session_id=row.id))
 
 
 @bp.route("/week")
