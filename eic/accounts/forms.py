@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from eic.core.forms import MultiCheckboxField
+from eic.core.forms import MultiCheckboxField, confirm_field
 from eic.core.i18n import LANGUAGE_LABELS
 from eic.core.roles import ROLE_LABELS, Role
 from eic.core.validation import REQUIRED
@@ -29,3 +29,23 @@ class UserForm(FlaskForm):
     discipline = SelectField(_l("Discipline"), coerce=int, validators=[Optional()])
     languages = MultiCheckboxField(_l("Working languages"), choices=list(LANGUAGE_LABELS.items()))
     caseload_limit = IntegerField(_l("Caseload limit"), validators=[Optional(), NumberRange(min=0, max=500)])
+
+
+class UserEditForm(FlaskForm):
+    """An account's name, role and affiliation (the e-mail is the log-in and stays)."""
+    full_name = StringField(_l("Full name"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    role = SelectField(_l("Role"), choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    center = SelectField(_l("Center"), coerce=int, validators=[Optional()])
+    polyclinic = SelectField(_l("Polyclinic"), coerce=int, validators=[Optional()])
+    discipline = SelectField(_l("Discipline"), coerce=int, validators=[Optional()])
+    languages = MultiCheckboxField(_l("Working languages"), choices=list(LANGUAGE_LABELS.items()))
+    caseload_limit = IntegerField(_l("Caseload limit"), validators=[Optional(), NumberRange(min=0, max=500)])
+
+
+class ConfirmForm(FlaskForm):
+    confirm = confirm_field()
+
+
+class ResetForm(FlaskForm):
+    new = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED), Length(min=10, max=200)])
+    repeat = PasswordField(_l("The new password again"), validators=[DataRequired(REQUIRED)])

@@ -116,9 +116,122 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.is_active:
         return None
     user.failed_logins, user.locked_until = 0, None
+    user.last_login_at = now
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def update_user(user: User, *, full_name, role, center=None, polyclinic=None, discipline=None, languages="",
+                caseload_limit=None, actor) -> User:
+    """Correct an account's name, role and affiliation (administrators). Changing the role ends the user's
+    sessions, so a page opened under the old role cannot be used. Raises Forbidden, ValidationFailed (a missing
+    name or affiliation, the administrator's own role)."""
+    _require_admin(actor)
+    role = Role(role)
+    errors = {}
+    if not (full_name or "").strip():
+        errors["full_name"] = [_l("This field is required.")]
+    if role in CENTER_ROLES and center is None:
+        errors["center"] = [_l("Centre staff must belong to a center.")]
+    if role is Role.PEDIATRICIAN and polyclinic is None:
+        errors["polyclinic"] = [_l("A pediatrician must belong to a polyclinic.")]
+    if role is Role.SPECIALIST and discipline is None:
+        errors["discipline"] = [_l("A specialist must have a discipline.")]
+    if user.id == actor.id and role is not user.role:
+        errors["role"] = [_l("You cannot change your own role.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    if role is not user.role:
+        user.rotate_session()
+    user.full_name, user.role = full_name.strip(), role
+    user.center = center if role in CENTER_ROLES else None
+    user.polyclinic = polyclinic if role is Role.PEDIATRICIAN else None
+    user.discipline = discipline if role is Role.SPECIALIST else None
+    user.languages, user.caseload_limit = languages, caseload_limit
+    db.session.flush()
+    return user
+
+
+def unlock(user: User, *, actor) -> None:
+    """Let a locked account log in again at once (administrators). Raises Forbidden."""
+    _require_admin(actor)
+    user.failed_logins, user.locked_until = 0, None
+    db.session.flush()
+
+
+RESET_HOURS = 24
+
+
+def issue_password_reset(user: User, *, actor, link_for) -> str:
+    """A one-time link, valid RESET_HOURS, to set a new password, e-mailed to the user through the outbox in their
+    language (``link_for(token)`` makes the absolute address). Earlier unused links stop working. Only the
+    token's SHA-256 is stored. Raises Forbidden, Conflict (a closed account)."""
+    from datetime import timedelta
+
+    from flask_babel import force_locale
+
+    from eic.core.errors import Conflict
+    from eic.notifications.models import OutboxMessage
+
+    from .models import PasswordReset
+
+    _require_admin(actor)
+    if not user.is_active:
+        raise Conflict(_l("The account is closed: reopen it first."))
+    now = utc_now()
+    for old in db.session.scalars(select(PasswordReset).where(PasswordReset.user_id == user.id,
+                                                              PasswordReset.used_at.is_(None))):
+        old.used_at = now
+    token = secrets.token_urlsafe(32)
+    db.session.add(PasswordReset(user_id=user.id, token_hash=_digest(token), expires_at=now + timedelta(
+        hours=RESET_HOURS), created_by_id=actor.id))
+    language = user.locale or "kk"
+    with force_locale(language):
+        body = str(_l("A password for the early intervention platform can be set at this address within %(hours)s "
+                      "hours; it works once:", hours=RESET_HOURS)) + "\n" + link_for(token)
+        subject = str(_l("Set your password"))
+    db.session.add(OutboxMessage(channel="email", recipient=user.email, language=language, subject=subject,
+                                 body=body, kind="password_reset"))
+    db.session.flush()
+    return token
+
+
+def reset_for_token(token: str):
+    """The unused, unexpired reset behind ``token`` (its account still open), or None."""
+    from .models import PasswordReset
+
+    if not token:
+        return None
+    row = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == _digest(token)))
+    if row is None or row.used_at is not None or row.expires_at <= utc_now() or not row.user.is_active:
+        return None
+    return row
+
+
+def use_password_reset(token: str, *, new_password: str) -> User:
+    """Set a new password with a reset link, which then stops working; the account's sessions end and a lock is
+    lifted. Raises NotFound (an unknown, used or expired link), ValidationFailed (a weak password)."""
+    from eic.core.errors import NotFound
+
+    row = reset_for_token(token)
+    if row is None:
+        raise NotFound(_l("This link has expired or was already used. Ask an administrator for a new one."))
+    check_password_rules(new_password)
+    user = row.user
+    user.password_hash = hash_password(new_password)
+    user.rotate_session()
+    user.failed_logins, user.locked_until = 0, None
+    row.used_at = utc_now()
+    db.session.flush()
+    return user
+
+
+def _require_admin(actor) -> None:
+    from eic.core.errors import Forbidden
+
+    if actor is None or actor.role is not Role.ADMIN:
+        raise Forbidden()
 
 
 def change_password(user: User, *, current: str, new: str) -> None:

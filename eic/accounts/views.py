@@ -8,12 +8,13 @@ from eic.core.auth import role_required
 from eic.core.errors import ValidationFailed
 from eic.core.forms import run_and_commit
 from eic.core.pagination import paginate
-from eic.core.roles import Role
+from eic.core.roles import ROLE_LABELS, Role
 from eic.core.timeutil import utc_now
+from eic.core.validation import parse_int
 from eic.extensions import db, limiter, login_manager
 
 from . import queries, services
-from .forms import LoginForm, PasswordForm, UserForm
+from .forms import ConfirmForm, LoginForm, PasswordForm, ResetForm, UserEditForm, UserForm
 from .models import User
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -103,8 +104,89 @@ def password():
 @bp.route("/admin/users")
 @role_required(Role.ADMIN)
 def users():
-    pagination = paginate(queries.users_by_role())
-    return render_template("accounts/users.html", pagination=pagination)
+    from eic.centers import queries as center_queries
+
+    role = request.args.get("role") if request.args.get("role") in {r.value for r in Role} else None
+    active = {"yes": True, "no": False}.get(request.args.get("active", ""))
+    filters = {"search": request.args.get("q") or None, "role": role,
+               "center_id": parse_int(request.args.get("center") or ""), "active": active}
+    pagination = paginate(queries.users_by_role(**filters))
+    return render_template("accounts/users.html", pagination=pagination, roles=ROLE_LABELS,
+                           centers=center_queries.centers(active_only=False), args=request.args, now=utc_now(),
+                           filter_args={k: v for k, v in request.args.items() if k != "page" and v})
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit_user(user_id):
+    """Correct an account; send a password reset link; unlock; close or reopen (with a confirmation)."""
+    from eic.centers.forms import fill_affiliation_choices
+
+    user = db.get_or_404(User, user_id)
+    form = UserEditForm(obj=user, center=user.center_id or 0, polyclinic=user.polyclinic_id or 0,
+                        discipline=user.discipline_id or 0, role=user.role.value,
+                        languages=[c for c in (user.languages or "").split(",") if c])
+    fill_affiliation_choices(form)
+    if form.validate_on_submit() and run_and_commit(
+            lambda: services.update_user(user, actor=current_user, **_edit_affiliations(form)), _("Account updated."),
+            form=form):
+        return redirect(url_for("accounts.edit_user", user_id=user.id))
+    return render_template("accounts/user_edit.html", form=form, user=user, now=utc_now(),
+                           confirm_form=ConfirmForm(formdata=None)), 422 if form.errors else 200
+
+
+def _edit_affiliations(form) -> dict:
+    from eic.centers.queries import affiliation_objects
+
+    data = {"full_name": form.full_name.data, "role": form.role.data, "caseload_limit": form.caseload_limit.data,
+            "languages": ",".join(form.languages.data or [])}
+    data.update(affiliation_objects(form.center.data, form.polyclinic.data, form.discipline.data))
+    return data
+
+
+@bp.route("/admin/users/<int:user_id>/reset", methods=["POST"])
+@role_required(Role.ADMIN)
+def send_reset(user_id):
+    user = db.get_or_404(User, user_id)
+
+    def link_for(token):
+        return url_for("accounts.reset_password", token=token, _external=True)
+
+    done = _("A link to set a new password was sent to %(email)s; it works once, for %(hours)s hours.",
+             email=user.email, hours=services.RESET_HOURS)
+    run_and_commit(lambda: services.issue_password_reset(user, actor=current_user, link_for=link_for), done)
+    return redirect(url_for("accounts.edit_user", user_id=user.id))
+
+
+@bp.route("/admin/users/<int:user_id>/unlock", methods=["POST"])
+@role_required(Role.ADMIN)
+def unlock(user_id):
+    user = db.get_or_404(User, user_id)
+    run_and_commit(lambda: services.unlock(user, actor=current_user), _("The account can log in again."))
+    return redirect(url_for("accounts.edit_user", user_id=user.id))
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["EIC_LOGIN_LIMIT"], methods=["POST"])
+def reset_password(token):
+    """Set a new password with a one-time link from an administrator (no log-in needed)."""
+    from eic.core.errors import NotFound
+
+    if services.reset_for_token(token) is None:
+        return render_template("accounts/reset.html", form=None), 404
+    form = ResetForm()
+    if form.validate_on_submit():
+        if form.new.data != form.repeat.data:
+            form.repeat.errors = [_("The two passwords differ.")]
+        else:
+            try:
+                if run_and_commit(lambda: services.use_password_reset(token, new_password=form.new.data),
+                                  _("Your password is set. Log in with it."), form=form, field_map={
+                                      "password": "new"}, reraise=(NotFound,)):
+                    return redirect(url_for("accounts.login"))
+            except NotFound:
+                return render_template("accounts/reset.html", form=None), 404
+    return render_template("accounts/reset.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -134,6 +216,9 @@ def form_affiliations(form):
 @role_required(Role.ADMIN)
 def toggle_active(user_id):
     user = db.get_or_404(User, user_id)
+    if user.is_active and not ConfirmForm().validate_on_submit():
+        flash(_("Tick the box to confirm."), "error")  # closing an account ends its work at once
+        return redirect(url_for("accounts.edit_user", user_id=user.id))
     run_and_commit(lambda: services.set_active(user, is_active=not user.is_active, actor=current_user),
                    _("Account updated."))
-    return redirect(url_for("accounts.users"))
+    return redirect(url_for("accounts.edit_user", user_id=user.id))

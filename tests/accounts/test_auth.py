@@ -223,3 +223,102 @@ def test_api_reads_do_not_commit_and_the_token_is_marked_used_once_a_minute(app,
     assert len(commits) == 1
     assert client.get("/api/v1/referrals", headers=headers).status_code == 403
     assert len(commits) == 1
+
+
+def test_admin_finds_edits_unlocks_and_closes_accounts(client, login_as):
+    """Users had seven pages with only "deactivate": now search and filters, editing, unlocking, the last log-in,
+    and closing only after a confirmation."""
+    from tests.factories.centers import center, discipline
+
+    admin = login_as(Role.ADMIN)
+    aigerim = UserFactory(full_name="Аманова Айгерім", role=Role.SPECIALIST, center=center("aktobe"),
+                          discipline=discipline("psychologist"))
+    other = UserFactory(full_name="Иванов Пётр", role=Role.COORDINATOR, center=center("oral"))
+    db.session.commit()
+    listing = client.get("/admin/users?q=айгерім", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert aigerim.full_name in listing and other.full_name not in listing
+    listing = client.get(f"/admin/users?role=coordinator&center={center('oral').id}").get_data(as_text=True)
+    assert other.full_name in listing and aigerim.full_name not in listing
+    # Edit: a specialist becomes the coordinator of Oral; without a center it is refused and nothing changes.
+    bad = client.post(f"/admin/users/{aigerim.id}", data={"full_name": "Аманова Айгерім", "role": "coordinator",
+                                                          "center": "0", "polyclinic": "0", "discipline": "0"},
+                      headers={"Accept-Language": "en"})
+    assert bad.status_code == 422 and "Centre staff must belong to a center." in bad.get_data(as_text=True)
+    db.session.refresh(aigerim)
+    assert aigerim.role is Role.SPECIALIST
+    token_before = aigerim.session_token
+    client.post(f"/admin/users/{aigerim.id}", data={"full_name": "Аманова Айгерім Серікқызы", "role": "coordinator",
+                                                    "center": str(center("oral").id), "polyclinic": "0",
+                                                    "discipline": "0", "languages": ["kk", "ru"]})
+    db.session.refresh(aigerim)
+    assert aigerim.role is Role.COORDINATOR and aigerim.center_id == center("oral").id
+    assert aigerim.discipline_id is None and aigerim.languages == "kk,ru" and aigerim.session_token != token_before
+    # Locked after wrong passwords; the administrator unlocks.
+    for _ in range(services.MAX_FAILED_LOGINS):
+        login(app_client(client), aigerim.email, "wrong-password-123")
+    db.session.refresh(aigerim)
+    assert aigerim.locked_until is not None
+    client.post(f"/admin/users/{aigerim.id}/unlock")
+    db.session.refresh(aigerim)
+    assert aigerim.locked_until is None
+    # Closing asks first.
+    client.post(f"/admin/users/{other.id}/active")
+    db.session.refresh(other)
+    assert other.is_active
+    client.post(f"/admin/users/{other.id}/active", data={"confirm": "y"})
+    db.session.refresh(other)
+    assert not other.is_active
+    assert admin.role is Role.ADMIN
+
+
+def app_client(client):
+    return client.application.test_client()
+
+
+def test_a_reset_link_sets_a_password_once_and_expires(client, login_as):
+    import re
+    from datetime import timedelta
+
+    from eic.accounts.models import PasswordReset
+    from eic.notifications.models import OutboxMessage
+
+    login_as(Role.ADMIN)
+    user = UserFactory(locale="ru")
+    db.session.commit()
+    client.post(f"/admin/users/{user.id}/reset")
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "password_reset"))
+    assert mail.recipient == user.email and mail.language == "ru"
+    link = re.search(r"https?://\S+/password/reset/(\S+)", mail.body)
+    assert link and link.group(1) not in db.session.scalar(select(PasswordReset.token_hash))
+    token = link.group(1)
+    anonymous = app_client(client)
+    assert anonymous.get(f"/password/reset/{token}").status_code == 200
+    short = anonymous.post(f"/password/reset/{token}", data={"new": "short", "repeat": "short"})
+    assert short.status_code == 422
+    fresh = {"new": "a-brand-new-password", "repeat": "a-brand-new-password"}
+    response = anonymous.post(f"/password/reset/{token}", data=fresh)
+    assert response.status_code == 302
+    assert login(app_client(client), user.email, "a-brand-new-password").status_code == 302
+    again = anonymous.post(f"/password/reset/{token}",
+                           data={"new": "another-new-password", "repeat": "another-new-password"})
+    assert again.status_code == 404  # once only
+    assert login(app_client(client), user.email, "another-new-password").status_code == 200
+    # A new link that is left for more than a day stops working.
+    client.post(f"/admin/users/{user.id}/reset")
+    newest = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "password_reset")
+                                .order_by(OutboxMessage.id.desc())).first()
+    late_token = re.search(r"/password/reset/(\S+)", newest.body).group(1)
+    row = db.session.scalars(select(PasswordReset).order_by(PasswordReset.id.desc())).first()
+    row.expires_at = row.created_at - timedelta(seconds=1)
+    db.session.commit()
+    assert app_client(client).get(f"/password/reset/{late_token}").status_code == 404
+    assert app_client(client).get("/password/reset/not-a-token").status_code == 404
+
+
+def test_the_last_log_in_is_recorded(client):
+    user = UserFactory()
+    db.session.commit()
+    assert user.last_login_at is None
+    login(client, user.email)
+    db.session.refresh(user)
+    assert user.last_login_at is not None
