@@ -73,6 +73,7 @@ MATRIX = {
     "accounts.reset_password": ("GET", "/password/reset/no-such-link", None, 404),
     "centers.index": ("GET", "/centers", ALL, 200),
     "centers.births": ("GET", "/centers/births", (Role.ADMIN,), 200),
+    "centers.rooms": ("GET", "/centers/rooms", (Role.ADMIN, Role.COORDINATOR), 200),
     "centers.births_import": ("POST", "/centers/births/import", (Role.ADMIN,), 422),
     "centers.births_template": ("GET", "/centers/births/template.xlsx", (Role.ADMIN,), 200),
     "centers.edit": ("GET", "/centers/{center}/edit", (Role.ADMIN,), 200),

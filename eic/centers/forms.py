@@ -28,3 +28,15 @@ def fill_affiliation_choices(form):
     form.center.choices = none + [(c.id, localized(c, "city")) for c in queries.centers()]
     form.polyclinic.choices = none + [(p.id, p.name) for p in queries.polyclinics()]
     form.discipline.choices = none + [(d.id, localized(d, "name")) for d in queries.disciplines()]
+
+
+ROOM_KIND_LABELS = {"therapy": _l("Therapy room"), "sensory": _l("Sensory room"), "gym": _l("Exercise hall"),
+                    "group": _l("Group room"), "consultation": _l("Consultation room")}
+
+
+class RoomForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED)])
+    kind = SelectField(_l("Kind"), choices=list(ROOM_KIND_LABELS.items()))
+    capacity = IntegerField(_l("Places"), default=1, validators=[DataRequired(REQUIRED), NumberRange(1, 50)])
+    is_accessible = BooleanField(_l("Step-free access (a wheelchair can enter)"))
+    is_active = BooleanField(_l("In use"), default=True)

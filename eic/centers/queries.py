@@ -111,3 +111,18 @@ def births_by_region(year: int) -> dict[int, int]:
     from .models import RegionBirths
 
     return {b.region_id: b.births for b in db.session.scalars(select(RegionBirths).where(RegionBirths.year == year))}
+
+
+def rooms_of_center(center_id: int):
+    """The rooms of a center, as a SELECT for ``get_visible_or_404``."""
+    from .models import Room
+
+    return select(Room).where(Room.center_id == center_id)
+
+
+def rooms_of(center_id: int):
+    """A center's rooms, those in use first, by name."""
+    from .models import Room
+
+    return db.session.scalars(select(Room).where(Room.center_id == center_id)
+                              .order_by(Room.is_active.desc(), Room.name)).all()

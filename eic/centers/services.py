@@ -191,3 +191,47 @@ def import_births(rows, *, actor) -> int:  # noqa: C901
             row.births = births
     db.session.flush()
     return len(parsed)
+
+
+ROOM_KINDS = ("therapy", "sensory", "gym", "group", "consultation")
+
+
+def can_keep_rooms(actor, center_id) -> bool:
+    """A center's rooms are kept by its coordinator and by administrators."""
+    from .permissions import can_administer, can_coordinate_center
+
+    return can_administer(actor) or can_coordinate_center(actor, center_id)
+
+
+def save_room(center: Center, *, room=None, name, kind, capacity, is_accessible=False, is_active=True, actor):
+    """Add a room to a center (``room`` None) or correct one: its name (unique in the center), kind, places, step-free
+    access, and whether it is still in use (a retired room keeps its past sessions and takes no new ones).
+    Raises Forbidden, ValidationFailed."""
+    from sqlalchemy import func
+
+    from .models import Room
+
+    if not can_keep_rooms(actor, center.id):
+        raise Forbidden()
+    errors = {}
+    name = " ".join((name or "").split())
+    if not name:
+        errors["name"] = [_l("This field is required.")]
+    elif len(name) > 80:
+        errors["name"] = [_l("At most %(n)s characters.", n=80)]
+    elif db.session.scalar(select(func.count()).select_from(Room).where(
+            Room.center_id == center.id, Room.name == name, Room.id != (room.id if room else -1))):
+        errors["name"] = [_l("The center has a room of this name.")]
+    if kind not in ROOM_KINDS:
+        errors["kind"] = [_l("Choose the kind of room.")]
+    if not isinstance(capacity, int) or not 1 <= capacity <= 50:
+        errors["capacity"] = [_l("A room has from 1 to 50 places.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    if room is None:
+        room = Room(center_id=center.id)
+        db.session.add(room)
+    room.name, room.kind, room.capacity = name, kind, capacity
+    room.is_accessible, room.is_active = bool(is_accessible), bool(is_active)
+    db.session.flush()
+    return room

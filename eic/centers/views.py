@@ -6,11 +6,12 @@ from flask_login import current_user, login_required
 from eic.core.auth import role_required
 from eic.core.errors import ValidationFailed
 from eic.core.forms import SpreadsheetForm, run_and_commit
+from eic.core.permissions import get_visible_or_404
 from eic.core.roles import Role
 from eic.extensions import db
 
 from . import queries, services
-from .forms import CenterForm
+from .forms import ROOM_KIND_LABELS, CenterForm, RoomForm
 from .models import Center, Region
 from .permissions import can_administer
 
@@ -111,3 +112,35 @@ def births_template():
 
     year = parse_int(request.args.get("year") or "") or almaty_today().year - 1
     return xlsx_response(f"births-{year}-template.xlsx", exports.births_template(year))
+
+
+def _rooms_center():
+    """The coordinator's own center; an administrator chooses one (``?center=<code>``)."""
+    from flask import abort, request
+
+    if can_administer(current_user):
+        return queries.center_by_code(request.values.get("center") or "") or queries.centers()[0]
+    if current_user.center is None:
+        abort(404)
+    return current_user.center
+
+
+@bp.route("/centers/rooms", methods=["GET", "POST"])
+@role_required(Role.ADMIN, Role.COORDINATOR)
+def rooms():
+    """A center's rooms: add one, correct one, retire one (kind, places, step-free access)."""
+    from flask import request
+
+    center = _rooms_center()
+    room_id = request.values.get("room_id", type=int)
+    room = get_visible_or_404(queries.rooms_of_center(center.id), room_id) if room_id else None
+    form = RoomForm(obj=room) if room is not None else RoomForm()
+    if form.validate_on_submit() and run_and_commit(
+            lambda: services.save_room(center, room=room, name=form.name.data, kind=form.kind.data,
+                                       capacity=form.capacity.data, is_accessible=form.is_accessible.data,
+                                       is_active=form.is_active.data, actor=current_user),
+            _("The room is saved."), form=form):
+        return redirect(url_for("centers.rooms", center=center.code if can_administer(current_user) else None))
+    return render_template("centers/rooms.html", center=center, rooms=queries.rooms_of(center.id), form=form,
+                           room=room, kinds=ROOM_KIND_LABELS, centers=queries.centers() if can_administer(
+                               current_user) else []), 422 if form.errors else 200

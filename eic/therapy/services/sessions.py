@@ -43,6 +43,8 @@ def _check_parties(*, center, specialist, room, referral, setting, minutes, erro
         room = None
     elif room is None or room.center_id != center.id:
         errors["room"] = [_l("Choose a room of this center.")]
+    elif not room.is_active:
+        errors["room"] = [_l("This room is retired: choose another.")]
     if referral is not None and (referral.center_id != center.id or referral.status is not Status.ENROLLED):
         errors["referral"] = [_l("Sessions can be booked only for a child enrolled at this center.")]
     if not isinstance(minutes, int) or not 10 <= minutes <= 240:

@@ -62,7 +62,7 @@ def _try_booking(form, *, referral, **extra):
 
 def _fill_booking_choices(form):
     form.specialist.choices = [(s.id, s.full_name) for s in intake_queries.specialists(current_user.center_id)]
-    form.room.choices = [(0, "—")] + [(r.id, r.name) for r in current_user.center.rooms]
+    form.room.choices = [(0, "—")] + [(r.id, r.name) for r in current_user.center.rooms if r.is_active]
 
 
 @bp.route("/cases/<int:referral_id>/book", methods=["GET", "POST"])
