@@ -106,6 +106,7 @@ MATRIX = {
     "therapy.session_detail": ("GET", "/therapy/sessions/{session}", STAFF, 200),
     "therapy.cancel": ("POST", "/therapy/sessions/{session}/cancel", (Role.COORDINATOR,), 302),
     "therapy.move": ("POST", "/therapy/sessions/{session}/move", (Role.COORDINATOR,), 302),
+    "therapy.move_series": ("POST", "/therapy/sessions/{session}/move-series", (Role.COORDINATOR,), 302),
     "therapy.attendance": ("POST", "/therapy/sessions/{session}/attendance", STAFF, 302),
     "therapy.note": ("POST", "/therapy/sessions/{session}/note", (Role.SPECIALIST,), 302),
     "therapy.plan": ("GET", "/therapy/cases/{referral}/plan", STAFF, 200),

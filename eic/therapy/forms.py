@@ -61,6 +61,14 @@ class MoveForm(FlaskForm):
     at = TimeField(_l("Time"), validators=[InputRequired(REQUIRED)])
 
 
+class SeriesMoveForm(FlaskForm):
+    """The rest of a series, from a session on, to another weekday and time (and specialist or room)."""
+    weekday = SelectField(_l("Day of the week"), coerce=int, choices=WEEKDAY_LABELS)
+    at = TimeField(_l("Time"), validators=[InputRequired(REQUIRED)])
+    specialist = SelectField(_l("Specialist"), coerce=int, validate_choice=False)
+    room = SelectField(_l("Room"), coerce=int, validate_choice=False)
+
+
 class AttendanceForm(FlaskForm):
     attended = SelectField(_l("Attendance"), choices=[("yes", _l("Attended")), ("no", _l("Did not attend"))])
     reason = SelectField(_l("Reason"), choices=[("", "—")] + list(ABSENCE_LABELS.items()), validate_choice=False)

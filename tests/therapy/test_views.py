@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import func, select
 
 from eic.core.roles import Role
-from eic.core.timeutil import holiday_name
+from eic.core.timeutil import ALMATY, holiday_name
 from eic.extensions import db
 from eic.referrals.status import Status
 from eic.therapy import services
@@ -17,7 +17,8 @@ from tests.factories.referrals import ReferralFactory
 def next_clean_wednesday():
     day = date.today() + timedelta(days=30)
     day += timedelta(days=(2 - day.weekday()) % 7)
-    while any(holiday_name(day + timedelta(weeks=n)) for n in range(12)):
+    # Twelve Wednesdays, and the Thursdays after them (a series may move a day later), without a holiday.
+    while any(holiday_name(day + timedelta(weeks=n, days=d)) for n in range(12) for d in (0, 1)):
         day += timedelta(weeks=1)
     return day
 
@@ -196,3 +197,32 @@ def test_my_day_moves_by_day_and_shows_how_to_reach_the_family(client, login_as)
     children = re.search(r'data-testid="group-children">(.*?)</ul>', html, re.S).group(1)
     assert referral.child.full_name in children
     assert client.get("/therapy/my-day?day=nonsense").status_code == 200  # a bad date shows today
+
+
+def test_a_series_moves_from_a_date_on_all_or_nothing(client, login_as):
+    coordinator = login_as(Role.COORDINATOR)
+    specialist = SpecialistFactory(center=coordinator.center)
+    referral = ReferralFactory(center=coordinator.center, status=Status.ENROLLED)
+    first = next_clean_wednesday()
+    series = services.book_series(center=coordinator.center, specialist=specialist, referral=referral,
+                                  room=RoomFactory(center=coordinator.center), start_on=first, at=time(10),
+                                  minutes=45, weekdays=[2], count=4, actor=coordinator)
+    # Another child has the specialist on the third Thursday at 11:00.
+    services.book_series(center=coordinator.center, specialist=specialist,
+                         referral=ReferralFactory(center=coordinator.center, status=Status.ENROLLED),
+                         room=RoomFactory(center=coordinator.center), start_on=first + timedelta(days=15),
+                         at=time(11), minutes=45, count=1, actor=coordinator)
+    db.session.commit()
+    url = f"/therapy/sessions/{series[1].id}/move-series"
+    page = client.post(url, data={"series-weekday": "3", "series-at": "11:00"}, headers={"Accept-Language": "en"},
+                       follow_redirects=True)
+    assert "The specialist has another session" in page.get_data(as_text=True)
+    for row in series:
+        db.session.refresh(row)
+    assert [r.starts_at.astimezone(ALMATY).weekday() for r in series] == [2, 2, 2, 2]  # nothing moved
+    client.post(url, data={"series-weekday": "3", "series-at": "14:00"})
+    for row in series:
+        db.session.refresh(row)
+    local = [r.starts_at.astimezone(ALMATY) for r in series]
+    assert [(t.weekday(), t.hour) for t in local] == [(2, 10), (3, 14), (3, 14), (3, 14)]
+    assert local[1].date() == first + timedelta(days=8)

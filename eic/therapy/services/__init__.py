@@ -8,9 +8,9 @@
 The session services are also offered here, as every domain's ``services`` offers its main record's operations.
 """
 from .sessions import (BookingClash, add_to_roster, book_series, cancel_series_from, cancel_session, is_note_late,
-                       join_group, leave_group, move_session, note_due_on, record_attendance, record_group_attendance,
-                       record_note, tell_families)
+                       join_group, leave_group, move_series_from, move_session, note_due_on, record_attendance,
+                       record_group_attendance, record_note, tell_families)
 
 __all__ = ["BookingClash", "add_to_roster", "book_series", "cancel_series_from", "cancel_session", "is_note_late",
-           "join_group", "leave_group", "move_session", "note_due_on", "record_attendance", "record_group_attendance",
-           "record_note", "tell_families"]
+           "join_group", "leave_group", "move_series_from", "move_session", "note_due_on", "record_attendance",
+           "record_group_attendance", "record_note", "tell_families"]

@@ -290,6 +290,29 @@ def _series_from(session: TherapySession) -> list[TherapySession]:
         TherapySession.starts_at >= session.starts_at).order_by(TherapySession.starts_at)))
 
 
+def move_series_from(session: TherapySession, *, weekday: int, at: time, specialist=None, room=None, actor,
+                     now=None) -> list[TherapySession]:
+    """Move this session and the later ones of its series to another weekday of the same week and time (and
+    specialist or room), with the same checks as booking. All or nothing: every clash is listed in one
+    BookingClash and the caller rolls back. Raises Forbidden, ValidationFailed, BookingClash."""
+    require(can_book(actor, session.center_id))
+    if weekday not in range(7):
+        raise ValidationFailed(fields={"weekday": [_l("Choose the day of the week.")]})
+    if at is None:
+        raise ValidationFailed(fields={"at": [_l("Enter a time as HH:MM.")]})
+    clashes, moved = [], []
+    for row in _series_from(session):
+        old_day = row.starts_at.astimezone(ALMATY).date()
+        new_day = old_day + timedelta(days=weekday - old_day.weekday())
+        try:
+            moved.append(move_session(row, on=new_day, at=at, specialist=specialist, room=room, actor=actor, now=now))
+        except BookingClash as exc:
+            clashes.extend(exc.clashes)
+    if clashes:
+        raise BookingClash(clashes)
+    return moved
+
+
 def join_group(session: TherapySession, *, referral, actor) -> list[RosterEntry]:
     """Put a child (or, for a caregivers' group, the family) on the group's roster from this session on: the
     roster belongs to the series. All or nothing: if any later session is full or the child is busy then, the

@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,7 +23,7 @@ from eic.referrals.status import Status
 
 from .. import queries, services
 from ..forms import (ABSENCE_LABELS, SERVICE_KIND_LABELS, SETTING_LABELS, AttendanceForm, BookingForm, CancelForm,
-                     GroupBookingForm, MoveForm, NoteForm, RosterForm)
+                     GroupBookingForm, MoveForm, NoteForm, RosterForm, SeriesMoveForm)
 from ..permissions import can_book, can_record, can_write_note, sessions_visible_to
 from ..services import plans, reconcile
 from .blueprint import bp
@@ -184,6 +185,7 @@ def session_detail(session_id):
                            roster_form=roster_form,
                            ALMATY=ALMATY, cancel_form=CancelForm(formdata=None),
                            move_form=MoveForm(formdata=None, on=local.date(), at=local.time()),
+                           series_form=_series_form(row, local),
                            attendance_form=AttendanceForm(
                                formdata=None, attended="no" if row.attendance == "absent" else "yes",
                                reason=row.absence_reason or ""),
@@ -223,6 +225,41 @@ def cancel(session_id):
 def move(session_id):
     return _act(session_id, MoveForm, lambda row, form: services.move_session(
         row, on=form.on.data, at=form.at.data, actor=current_user), _("The session was moved."))
+
+
+def _series_form(row, local):
+    form = SeriesMoveForm(formdata=None, prefix="series", weekday=local.weekday(), at=local.time(), specialist=0,
+                          room=0)
+    form.specialist.choices = [(0, _("The same specialist"))] + [
+        (s.id, s.full_name) for s in intake_queries.specialists(row.center_id)]
+    form.room.choices = [(0, _("The same room"))] + [(r.id, r.name) for r in row.center.rooms if r.is_active]
+    return form
+
+
+@bp.route("/sessions/<int:session_id>/move-series", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def move_series(session_id):
+    """Move the rest of the series from this session on; nothing moves unless every session can."""
+    row = get_visible_or_404(sessions_visible_to(current_user), session_id)
+    form = SeriesMoveForm(prefix="series")
+    if not form.validate_on_submit():
+        flash(" ".join(str(m) for v in form.errors.values() for m in v), "error")
+        return redirect(url_for("therapy.session_detail", session_id=row.id))
+    specialist = get_visible(colleagues_visible_to(current_user), form.specialist.data) if form.specialist.data \
+        else None
+    room = get_visible(rooms_visible_to(current_user), form.room.data) if form.room.data else None
+    moved = []
+    try:
+        run_and_commit(lambda: moved.extend(services.move_series_from(
+            row, weekday=form.weekday.data, at=form.at.data, specialist=specialist, room=room, actor=current_user)),
+            None, reraise=(services.BookingClash,))
+    except services.BookingClash as exc:
+        flash(" ".join([str(exc.message)] + [f"{format_date(c.occurrence.day, 'long')}: {c.message}."
+                                             for c in exc.clashes]), "error")
+        return redirect(url_for("therapy.session_detail", session_id=row.id))
+    if moved:
+        flash(_("Sessions moved: %(n)s. The families are told.", n=len(moved)), "success")
+    return redirect(url_for("therapy.session_detail", session_id=row.id))
 
 
 @bp.route("/sessions/<int:session_id>/attendance", methods=["POST"])
