@@ -72,6 +72,14 @@ def run_and_commit(action, success_message, *, form=None, field_map=None, rerais
     return True
 
 
+def hidden_fields(form):
+    """The form's hidden fields (its CSRF token first) without ids: a page with several forms would otherwise
+    repeat the id ``csrf_token``. Use ``{{ hidden(form) }}`` instead of ``form.hidden_tag()``."""
+    from markupsafe import Markup
+
+    return Markup("".join(str(f(id=False)) for f in form if f.type in ("HiddenField", "CSRFTokenField")))
+
+
 def confirm_field():
     """A box to tick before something that cannot be undone (a withdrawal, a discharge, cancelling a series,
     closing an account): the page refuses the post without it and changes nothing."""

@@ -78,6 +78,9 @@ def init_app(app):
     app.jinja_env.globals["LANGUAGE_LABELS"] = LANGUAGE_LABELS
     app.jinja_env.filters["languages"] = language_list
     app.jinja_env.globals["month_name"] = month_name
+    from .forms import hidden_fields
+
+    app.jinja_env.globals["hidden"] = hidden_fields
     app.jinja_env.filters["decimal"] = decimal
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.add_extension("jinja2.ext.i18n")

@@ -1,7 +1,7 @@
 """Every page each role can reach, with the demo data, in Kazakh and Russian, on an office desktop (1366x768) and a
 phone (390x844). A page fails when it scrolls sideways, when its visible text shows an ISO date, a decimal point
 (Kazakh and Russian write 12,5) or a word of Latin letters that is not on the allow-list (a page speaks one
-language), or when axe-core reports a serious or critical accessibility violation. Screenshots of every page go
+language), when an id is used twice, or when axe-core reports a serious or critical accessibility violation. Screenshots of every page go
 to tests/browser/screenshots/every-page/ (not committed).
 
 The pages are found the way a person finds them: from the role's home page and menu, following the links on each
@@ -88,6 +88,12 @@ def check_page(page, *, axe: bool) -> list[str]:
         return text; }""")
     if ISO_DATE.search(text):
         problems.append(f"ISO date: {ISO_DATE.search(text).group(0)}")
+    duplicates = page.evaluate("""() => {
+        const seen = {}, twice = new Set();
+        document.querySelectorAll('[id]').forEach(e => { if (seen[e.id]) twice.add(e.id); seen[e.id] = true; });
+        return [...twice]; }""")
+    if duplicates:
+        problems.append(f"ids used twice: {sorted(duplicates)[:8]}")
     if POINT_DECIMAL.search(text):
         problems.append(f"decimal point: {POINT_DECIMAL.search(text).group(0)}")
     latin = latin_words(text)
