@@ -1,8 +1,8 @@
 """Every page each role can reach, with the demo data, in Kazakh and Russian, on an office desktop (1366x768) and a
 phone (390x844). A page fails when it scrolls sideways, when its visible text shows an ISO date, a decimal point
 (Kazakh and Russian write 12,5) or a word of Latin letters that is not on the allow-list (a page speaks one
-language), when an id is used twice, or when axe-core reports a serious or critical accessibility violation. Screenshots of every page go
-to tests/browser/screenshots/every-page/ (not committed).
+language), when an id is used twice, or when axe-core reports a serious or critical accessibility violation.
+Screenshots of every page go to tests/browser/screenshots/every-page/ (not committed).
 
 The pages are found the way a person finds them: from the role's home page and menu, following the links on each
 page (one page per kind of address: /referrals/12 and /referrals/13 are one kind), up to a bound per role.
