@@ -5,6 +5,7 @@ form field, before it writes anything.
 """
 
 from dateutil.relativedelta import relativedelta
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -144,7 +145,8 @@ def advance(line, *, to_stage, on, document="", expected_delivery_on=None, actor
     # Steps are in order; "planned" is the day the line was recorded (often after the fact), so it does not count.
     previous = max((s.on for s in line.steps if s.stage != "planned"), default=None)
     if on is not None and previous is not None and on < previous:
-        errors.setdefault("on", []).append(_l("The date is before the previous step (%(day)s).", day=previous))
+        errors.setdefault("on", []).append(_l("The date is before the previous step (%(day)s).",
+                                              day=format_date(previous, "long")))
     if to_stage == "ordered" and expected_delivery_on is None and line.expected_delivery_on is None:
         errors.setdefault("expected_delivery_on", []).append(_l("Give the expected delivery date."))
     if errors:
@@ -330,7 +332,8 @@ def record_day(enrolment, *, on, present, actor, today=None):
     cohort = enrolment.cohort
     if on is not None and not cohort.starts_on <= on <= cohort.ends_on:
         errors.setdefault("on", []).append(_l("The day is outside the cohort's dates (%(first)s to %(last)s).",
-                                              first=cohort.starts_on, last=cohort.ends_on))
+                                              first=format_date(cohort.starts_on, "long"),
+                                              last=format_date(cohort.ends_on, "long")))
     if errors:
         raise ValidationFailed(fields=errors)
     row = db.session.scalar(select(TrainingDay).where(TrainingDay.enrolment_id == enrolment.id,
@@ -351,7 +354,7 @@ def complete(enrolment, *, completed_on, certificate_number, actor, today=None):
     certificate_number = _text(certificate_number, errors, "certificate_number", limit=60)
     if completed_on is not None and completed_on < enrolment.cohort.starts_on:
         errors.setdefault("completed_on", []).append(_l("The date is before the cohort started (%(day)s).",
-                                                        day=enrolment.cohort.starts_on))
+                                                        day=format_date(enrolment.cohort.starts_on, "long")))
     if errors:
         raise ValidationFailed(fields=errors)
     enrolment.status = "completed"
