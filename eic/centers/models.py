@@ -1,7 +1,5 @@
 """Regions, centers and the reference lists the other domains point to."""
-from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy import false as sa_false
-from sqlalchemy import true as sa_true
+from sqlalchemy import ForeignKey, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eic.extensions import db
@@ -44,8 +42,8 @@ class Room(db.Model):
     kind: Mapped[str] = mapped_column(String(30))
     capacity: Mapped[int] = mapped_column(default=1)
     # Step-free access for a child in a wheelchair; a retired room is kept for the sessions it had.
-    is_accessible: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
-    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    is_accessible: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
 
     center = relationship("Center", back_populates="rooms")
 

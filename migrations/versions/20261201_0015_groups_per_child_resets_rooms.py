@@ -17,15 +17,14 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('roster_entries', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('absence_reason', sa.String(length=40), nullable=True))
-        batch_op.add_column(sa.Column('note', sa.Text(), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('attendance_recorded_at', sa.DateTime(timezone=True), nullable=True))
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True))
-    with op.batch_alter_table('rooms', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('is_accessible', sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch_op.add_column(sa.Column('is_active', sa.Boolean(), nullable=False, server_default=sa.true()))
+    # Plain ADD COLUMN on both backends: a batch (copy and rename) of "rooms" on a populated SQLite database
+    # would drop a table that sessions still reference, and the foreign keys refuse it.
+    op.add_column('roster_entries', sa.Column('absence_reason', sa.String(length=40), nullable=True))
+    op.add_column('roster_entries', sa.Column('note', sa.Text(), nullable=False, server_default=''))
+    op.add_column('roster_entries', sa.Column('attendance_recorded_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('users', sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('rooms', sa.Column('is_accessible', sa.Boolean(), nullable=False, server_default=sa.text('false')))
+    op.add_column('rooms', sa.Column('is_active', sa.Boolean(), nullable=False, server_default=sa.text('true')))
     op.create_table('password_resets',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
