@@ -123,9 +123,12 @@ def edit_user(user_id):
     from eic.centers.forms import fill_affiliation_choices
 
     user = db.get_or_404(User, user_id)
-    form = UserEditForm(obj=user, center=user.center_id or 0, polyclinic=user.polyclinic_id or 0,
-                        discipline=user.discipline_id or 0, role=user.role.value,
-                        languages=[c for c in (user.languages or "").split(",") if c])
+    # Values, not obj=user: WTForms prefers an object's attributes to keyword data, and the user's "role" is an
+    # enum and "center" a relationship, which the selects would not recognise.
+    form = UserEditForm(full_name=user.full_name, role=user.role.value, center=user.center_id or 0,
+                        polyclinic=user.polyclinic_id or 0, discipline=user.discipline_id or 0,
+                        languages=[c for c in (user.languages or "").split(",") if c],
+                        caseload_limit=user.caseload_limit)
     fill_affiliation_choices(form)
     if form.validate_on_submit() and run_and_commit(
             lambda: services.update_user(user, actor=current_user, **_edit_affiliations(form)), _("Account updated."),

@@ -29,7 +29,10 @@ def index():
 @role_required(Role.ADMIN)
 def edit(center_id):
     center = db.get_or_404(Center, center_id)
-    form = CenterForm(obj=center, region=center.region_id)
+    form = CenterForm(obj=center)
+    if not form.is_submitted():
+        # obj= would give the select the Region object (WTForms prefers attributes to keywords): its id, please.
+        form.region.data = center.region_id
     form.fill_choices()
     if form.validate_on_submit() and run_and_commit(
             lambda: services.update_center(center, region=db.session.get(Region, form.region.data), actor=current_user,

@@ -239,6 +239,11 @@ def test_admin_finds_edits_unlocks_and_closes_accounts(client, login_as):
     assert aigerim.full_name in listing and other.full_name not in listing
     listing = client.get(f"/admin/users?role=coordinator&center={center('oral').id}").get_data(as_text=True)
     assert other.full_name in listing and aigerim.full_name not in listing
+    # The edit page opens with the account as it is (it used to show every account as a pediatrician of nowhere).
+    page = client.get(f"/admin/users/{aigerim.id}").get_data(as_text=True)
+    assert '<option selected value="specialist">' in page
+    assert f'<option selected value="{center("aktobe").id}">' in page
+    assert f'<option selected value="{discipline("psychologist").id}">' in page
     # Edit: a specialist becomes the coordinator of Oral; without a center it is refused and nothing changes.
     bad = client.post(f"/admin/users/{aigerim.id}", data={"full_name": "Аманова Айгерім", "role": "coordinator",
                                                           "center": "0", "polyclinic": "0", "discipline": "0"},

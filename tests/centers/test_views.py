@@ -50,3 +50,12 @@ def test_a_coordinator_keeps_the_centers_rooms(client, login_as):
     theirs = RoomFactory(center=center("oral"))
     db.session.commit()
     assert client.get(f"/centers/rooms?room_id={theirs.id}").status_code == 404
+
+
+def test_the_center_edit_page_opens_with_the_centers_region(client, login_as):
+    from tests.factories.centers import center
+
+    login_as(Role.ADMIN)
+    aktobe = center("aktobe")
+    page = client.get(f"/centers/{aktobe.id}/edit").get_data(as_text=True)
+    assert f'<option selected value="{aktobe.region_id}">' in page
