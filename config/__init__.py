@@ -71,7 +71,12 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
+    # __Host-: the browser accepts the cookie only from this host, over HTTPS, for the whole site (no Domain).
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_PATH = "/"
     PREFERRED_URL_SCHEME = "https"
+    # HSTS for a year and a CSP with base-uri 'none' (eic.core.security_headers).
+    EIC_STRICT_TRANSPORT = True
 
 
 CONFIGS = {

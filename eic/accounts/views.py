@@ -36,7 +36,9 @@ def load_user(user_id: str):
 
 
 def _safe_next(target):
-    return target if target and target.startswith("/") and not target.startswith("//") else None
+    from eic.core.urls import safe_path
+
+    return safe_path(target)
 
 
 # Per client address (EIC_LOGIN_LIMIT), beside the per-account lockout: guessing across accounts is slowed too.

@@ -17,7 +17,19 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
 
 
 def security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    from flask import current_app, request
+    from flask_login import current_user
+
+    production = current_app.config.get("EIC_STRICT_TRANSPORT", False)
+    response.headers.setdefault("Content-Security-Policy",
+                                CSP.replace("base-uri 'self'", "base-uri 'none'") if production else CSP)
+    if production:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    # Pages, exports and API answers of a signed-in person (or a token) may hold children's data: a shared clinic
+    # computer must keep none of it in its cache. Static files stay cacheable.
+    if request.endpoint and not request.endpoint.endswith("static") and (
+            current_user.is_authenticated or request.headers.get("Authorization")):
+        response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")

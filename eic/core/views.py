@@ -41,10 +41,9 @@ def set_language():
         if current_user.is_authenticated:
             current_user.locale = lang
             db.session.commit()
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("core.index")
-    return redirect(target)
+    from .urls import safe_path
+
+    return redirect(safe_path(request.form.get("next")) or url_for("core.index"))
 
 
 @bp.route("/healthz")

@@ -21,5 +21,16 @@ def recent_runs(limit: int = 100) -> list:
 
 
 def outbox_newest_first():
-    """A SELECT of the outbox, newest first (for pagination)."""
+    """A SELECT of the outbox, newest first (for pagination). The page shows its delivery metadata only: never
+    the body, the subject or the address, since administrators see no child data (docs/SECURITY.md)."""
     return select(OutboxMessage).order_by(OutboxMessage.id.desc())
+
+
+def recipient_roles(addresses) -> dict:
+    """The role of the account behind each e-mail address (a text message's number matches none: a family)."""
+    from eic.accounts.models import User
+
+    addresses = list(addresses)
+    if not addresses:
+        return {}
+    return dict(db.session.execute(select(User.email, User.role).where(User.email.in_(addresses))).all())

@@ -61,5 +61,12 @@ def run_now(job_id):
 @bp.route("/outbox")
 @role_required(Role.ADMIN)
 def outbox():
+    from eic.core.roles import ROLE_LABELS
+    from eic.notifications.services import ALL_KIND_LABELS
+
     pagination = paginate(queries.outbox_newest_first())
-    return render_template("jobs/outbox.html", pagination=pagination)
+    # The addresses stay here: only the role of who receives each message reaches the page.
+    owner = queries.recipient_roles({m.recipient for m in pagination.items if m.channel == "email"})
+    rows = [(m, owner.get(m.recipient) if m.channel == "email" else None) for m in pagination.items]
+    return render_template("jobs/outbox.html", pagination=pagination, rows=rows, kinds=ALL_KIND_LABELS,
+                           roles=ROLE_LABELS)

@@ -52,15 +52,22 @@ KIND_LABELS = {
     "action_overdue": _l("Mentoring action overdue"), "coverage_workbook": _l("Weekly coverage workbook"),
 }
 EMAIL_KINDS = tuple(MESSAGES)
+# An e-mail says what kind of news waits on the platform, never whose: no child's name leaves the platform by mail.
+EMAIL_BODY = _l("%(kind)s: there is news for you on the early intervention platform. Log in to read it.")
 assert set(KIND_LABELS) == set(MESSAGES)
+FAMILY_KIND_LABELS = {"session_reminder": _l("Session reminder"), "session_cancelled": _l("Session cancelled"),
+                      "session_moved": _l("Session moved"), "password_reset": _l("Password link")}
 FAMILY_MESSAGES = {
-    "session_cancelled": _l("The session of %(child)s at the early intervention center on %(date)s at %(time)s is "
-                            "cancelled. The center will call you to agree another time."),
-    "session_moved": _l("The session of %(child)s at the early intervention center moved from %(old)s to %(date)s "
-                        "at %(time)s. If this does not suit you, please call the center."),
-    "session_reminder": _l("Reminder: %(child)s has a session at the early intervention center on %(date)s at "
-                           "%(time)s. If you cannot come, please call the center."),
+    "session_cancelled": _l("The session at the early intervention center on %(date)s at %(time)s is cancelled. "
+                            "The center will call you to agree another time."),
+    "session_moved": _l("The session at the early intervention center moved from %(old)s to %(date)s at "
+                        "%(time)s. If this does not suit you, please call the center."),
+    "session_reminder": _l("Reminder: a session at the early intervention center on %(date)s at %(time)s. If you "
+                           "cannot come, please call the center."),
 }
+
+
+ALL_KIND_LABELS = KIND_LABELS | FAMILY_KIND_LABELS
 
 
 def notify(user_id: int, *, kind: str, subject_id: int | None = None, params: dict | None = None,
@@ -82,7 +89,7 @@ def notify(user_id: int, *, kind: str, subject_id: int | None = None, params: di
         if user is not None and user.is_active_account:
             language = user.locale or "kk"
             with force_locale(language):
-                text = message(row)
+                text = str(EMAIL_BODY) % {"kind": KIND_LABELS[kind]}
                 subject = str(_l("Early intervention centers"))
             db.session.add(OutboxMessage(channel="email", recipient=user.email, language=language, subject=subject,
                                          body=text, kind=kind,

@@ -93,7 +93,7 @@ def session_reminders(now) -> str:
             local = session.starts_at.astimezone(ALMATY)
             if queue_family_message(kind="session_reminder", phone=caregiver.phone,
                                     language=caregiver.preferred_language,
-                                    params={"child": referral.child.first_name, "date": local.strftime("%d.%m.%Y"),
+                                    params={"date": local.strftime("%d.%m.%Y"),
                                             "time": local.strftime("%H:%M")},
                                     dedupe_key=f"remind:s{session.id}:r{referral.id}"):
                 made += 1

@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import select
 
 from eic.accounts import services
@@ -104,11 +105,26 @@ def test_idle_session_ends(app, client, session):
     assert response.status_code == 302 and "/login" in response.location
 
 
-def test_open_redirect_after_login_is_refused(client, session):
+@pytest.mark.parametrize("target", ["//evil.example/", "/%09/evil.example", "/%0A/evil.example", "/%0D%0A/x",
+                                    "/\\evil.example", "https://evil.example/", "/%5Cevil.example", "%2F%2Fevil"])
+def test_open_redirect_after_login_is_refused(client, session, target):
+    """``next=/%09/evil.example`` led to //evil.example (a browser drops the tab); %0A gave a 500."""
     user = UserFactory()
     session.commit()
-    response = client.post("/login?next=//evil.example/", data={"email": user.email, "password": PASSWORD})
-    assert "evil" not in response.location
+    response = client.post(f"/login?next={target}", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302 and response.location in ("/", "http://localhost/"), response.location
+    from urllib.parse import unquote, urlsplit
+
+    switched = client.post("/language", data={"lang": "ru", "next": unquote(target)})
+    assert switched.status_code == 302 and urlsplit(switched.location).netloc in ("", "localhost")
+    assert not switched.location.startswith("//") and "evil" not in switched.location
+
+
+def test_a_plain_next_path_is_followed(client, session):
+    user = UserFactory(role=Role.ADMIN)
+    session.commit()
+    response = client.post("/login?next=/admin/users%3Fq%3Dx", data={"email": user.email, "password": PASSWORD})
+    assert response.location.endswith("/admin/users?q=x")
 
 
 def test_admin_creates_a_user_and_bad_input_changes_nothing(client, login_as, session):

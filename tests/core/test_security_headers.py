@@ -2,6 +2,8 @@
 import re
 from pathlib import Path
 
+from eic.core.roles import Role
+
 
 def test_headers_on_pages(client):
     response = client.get("/login")
@@ -34,3 +36,32 @@ def test_each_page_section_appears_once(client, login_as):
     login_as("coordinator")
     page = client.get("/notifications").get_data(as_text=True)
     assert page.count('data-testid="email-preferences"') == 1
+
+
+def test_pages_with_personal_data_are_not_kept_in_a_shared_computers_cache(client, login_as):
+    """Child pages, lists, exports and API answers carry Cache-Control: no-store; static files may be cached."""
+    from tests.factories.referrals import ReferralFactory
+
+    coordinator = login_as(Role.COORDINATOR)
+    referral = ReferralFactory(center=coordinator.center)
+    for url in (f"/referrals/{referral.id}", "/referrals", "/referrals/export.xlsx", "/intake/queue"):
+        assert client.get(url).headers.get("Cache-Control") == "no-store", url
+    with client.get("/static/core/css/eic.css") as static:
+        assert static.headers.get("Cache-Control") != "no-store"
+
+
+def test_the_api_answers_are_not_cached(api, session):
+    from tests.factories.accounts import user_for_role
+
+    api.as_user(user_for_role(Role.COORDINATOR))
+    assert api.get("/api/v1/referrals").headers.get("Cache-Control") == "no-store"
+
+
+def test_production_sends_hsts_a_host_cookie_and_base_uri_none(tmp_path):
+    from eic import create_app
+
+    app = create_app("production", SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}")
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-session" and app.config["SESSION_COOKIE_SECURE"]
+    response = app.test_client().get("/login", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "base-uri 'none'" in response.headers["Content-Security-Policy"]

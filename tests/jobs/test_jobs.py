@@ -163,9 +163,11 @@ def test_family_reminders_the_day_before_in_their_language(team):
     scheduler.run_job(reminders, at(date(2027, 4, 12), 17), manual=True)  # an administrator runs it again
     messages = {m.recipient: m for m in db.session.scalars(select(OutboxMessage))}
     assert set(messages) == {"+77011111111", "+77022222222"}
-    assert messages["+77011111111"].language == "kk" and "Әлихан" in messages["+77011111111"].body
+    # What a family needs (when), in its language; not the child's name (a phone number is not always private).
+    assert messages["+77011111111"].language == "kk" and "Әлихан" not in messages["+77011111111"].body
     assert "13.04.2027" in messages["+77022222222"].body and "11:00" in messages["+77022222222"].body
-    assert messages["+77022222222"].body != messages["+77011111111"].body.replace("Әлихан", "Мария")
+    assert "Мария" not in messages["+77022222222"].body
+    assert messages["+77022222222"].body != messages["+77011111111"].body
     assert {m.channel for m in messages.values()} == {"sms"}
 
 
@@ -250,3 +252,27 @@ def test_a_caught_up_reminder_run_skips_sessions_already_begun(team):
     yesterday = now.astimezone(ALMATY).date() - timedelta(days=1)
     scheduler.run_job(job("therapy.session_reminders"), at(yesterday, 17))
     assert {m.recipient for m in db.session.scalars(select(OutboxMessage))} == {phones[2]}
+
+
+def test_the_outbox_shows_administrators_delivery_metadata_only(team, client, login_as):
+    """The administrators' outbox showed children's full names (in e-mail bodies) and caregivers' phone numbers
+    with the child's first name. Now: kind, recipient role, status, attempts, error; e-mails carry no child's
+    name at all, and text messages only what a family needs."""
+    from eic.notifications import services
+
+    coordinator = team["coordinator"]
+    services.set_email_kinds(coordinator, ["plan_overdue"])
+    services.notify(coordinator.id, kind="plan_overdue", params={"child": "Жекеқұпия Әлихан"})
+    services.queue_family_message(kind="session_reminder", phone="+77015550000", language="ru",
+                                  params={"child": "Әлихан", "date": "13.04.2027", "time": "10:00"},
+                                  dedupe_key="t:sms")
+    db.session.commit()
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.channel == "email"))
+    assert "Жекеқұпия" not in mail.body and "Әлихан" not in mail.body
+    text = db.session.scalar(select(OutboxMessage).where(OutboxMessage.channel == "sms"))
+    assert "Әлихан" not in text.body and "13.04.2027" in text.body
+    login_as(user_for_role(Role.ADMIN))
+    page = client.get("/admin/outbox", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    for secret in ("Жекеқұпия", "Әлихан", "+77015550000", coordinator.email, mail.body, text.body):
+        assert secret not in page, secret
+    assert "Center coordinator" in page and "A family" in page and "Plan overdue" in page

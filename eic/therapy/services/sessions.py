@@ -202,8 +202,8 @@ def tell_families(session: TherapySession, kind: str, **extra) -> int:
         caregiver = referral.caregiver
         if caregiver is None or not caregiver.phone:
             continue
-        params = {"child": referral.child.first_name, "date": local.strftime("%d.%m.%Y"),
-                  "time": local.strftime("%H:%M")} | extra
+        # What the family needs: when. Not the child's name: a phone number is not always the family's alone.
+        params = {"date": local.strftime("%d.%m.%Y"), "time": local.strftime("%H:%M")} | extra
         key = f"{kind}:s{session.id}:r{referral.id}:{local:%Y%m%d%H%M}"
         if queue_family_message(kind=kind, phone=caregiver.phone, language=caregiver.preferred_language,
                                 params=params, dedupe_key=key):
