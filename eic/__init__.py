@@ -19,6 +19,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if config_name not in CONFIGS:
         raise RuntimeError(f"EIC_CONFIG must be one of {', '.join(CONFIGS)}, not {config_name!r}")
     app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    from .core.inputs import BoundedInt
+
+    # Before any route is added: every <int:...> in a URL is bounded to the database's INTEGER.
+    app.url_map.converters["int"] = BoundedInt
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
     if config_name == "production" and app.config["SECRET_KEY"] in (DEFAULT_SECRET, "", None):

@@ -21,5 +21,6 @@ def users_by_role(*, search: str | None = None, role: str | None = None, center_
         # SQLite lowers ASCII only (docs/PITFALLS.md #13), and there are a few hundred accounts, not a register of
         # children: the name is matched as typed and in the usual spellings (lower, Title Case, UPPER).
         spellings = {key, key.title(), key.upper(), " ".join(search.split())}
-        stmt = stmt.where(or_(User.email.contains(key), *[User.full_name.contains(s) for s in spellings]))
+        names = [User.full_name.contains(s, autoescape=True) for s in spellings]
+        stmt = stmt.where(or_(User.email.contains(key, autoescape=True), *names))
     return stmt

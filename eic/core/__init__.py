@@ -3,9 +3,11 @@
 
 def init_app(app):
     from . import i18n, nav, settings, views  # noqa: F401 - settings defines the settings table
+    from .inputs import refuse_unstorable_input
 
     i18n.init_app(app)
     app.context_processor(nav.inject_main_menu)
+    app.before_request(refuse_unstorable_input)
     app.register_blueprint(views.bp)
     views.register_error_handlers(app)
     app.after_request(security_headers)

@@ -9,5 +9,17 @@ def search_key(*parts: str | None) -> str:
 
 
 def clean(value) -> str:
-    """Trimmed text, '' for None."""
-    return " ".join(str(value).split()) if value is not None else ""
+    """One line of text as it is stored: NFC (a decomposed "Й" becomes one letter), without control characters,
+    single spaces, trimmed; '' for None."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    return " ".join("".join(c for c in text if unicodedata.category(c) != "Cc" or c in "\t\n\r").split())
+
+
+def clean_text(value) -> str:
+    """Several lines of text as stored: NFC, without control characters except line breaks and tabs, trimmed."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n")
+    return "".join(c for c in text if unicodedata.category(c) != "Cc" or c in "\t\n").strip()

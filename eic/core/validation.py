@@ -10,14 +10,23 @@ from eic.core.text import clean
 REQUIRED = _l("This field is required.")
 
 
+# The largest id or count the database holds (INTEGER on PostgreSQL): a bigger number is no record of ours, and
+# passing it on would make PostgreSQL fail with "integer out of range" instead of answering "not found".
+MAX_INT = 2 ** 31 - 1
+# Dates a person may mean: the day after 9999-12-31 does not exist, and nothing here happened before 1900.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
 def parse_date(value) -> date | None:
-    """An ISO date (``2027-03-10``) or a ``date``; None for anything else, never an exception."""
+    """An ISO date (``2027-03-10``) or a ``date`` between FIRST_YEAR and LAST_YEAR; None for anything else, never an
+    exception."""
     if isinstance(value, date):
-        return value
+        return value if FIRST_YEAR <= value.year <= LAST_YEAR else None
     try:
-        return date.fromisoformat(str(value).strip())
+        parsed = date.fromisoformat(str(value).strip())
     except (TypeError, ValueError):
         return None
+    return parsed if FIRST_YEAR <= parsed.year <= LAST_YEAR else None
 
 
 def parse_int(value) -> int | None:
@@ -28,10 +37,10 @@ def parse_int(value) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
+        return value if -MAX_INT <= value <= MAX_INT else None
     text = str(value).strip()
-    if text.lstrip("-").isdigit() and text.isascii():
-        return int(text)
+    if text.lstrip("-").isdigit() and text.isascii() and len(text) <= 11:
+        return parse_int(int(text))
     return None
 
 

@@ -16,7 +16,7 @@ def referral_list(user, *, status: str | None = None, search: str | None = None)
         stmt = stmt.where(Referral.status == Status(status))
     key = search_key(search)
     if key:
-        stmt = stmt.join(Child, Referral.child_id == Child.id).where(Child.search_name.contains(key))
+        stmt = stmt.join(Child, Referral.child_id == Child.id).where(Child.search_name.contains(key, autoescape=True))
     return stmt.order_by(Referral.referred_on.desc(), Referral.id.desc())
 
 

@@ -168,3 +168,13 @@ def test_the_referral_letter_prints_in_the_familys_and_the_polyclinics_language(
     assert client.get(f"/referrals/{referral.id}/letter/de").status_code == 404
     login_as(Role.PEDIATRICIAN)  # another pediatrician
     assert client.get(f"/referrals/{referral.id}/letter/ru").status_code == 404
+
+
+def test_search_reads_percent_and_underscore_literally(client, login_as):
+    """``q=%`` matched every child: the search's wildcards are escaped."""
+    coordinator = login_as(Role.COORDINATOR)
+    one = ReferralFactory(center=coordinator.center)
+    for q in ("%", "_", "%%", "a_"):
+        page = client.get(f"/referrals?q={q.replace('%', '%25')}").get_data(as_text=True)
+        assert one.child.full_name not in page, q
+    assert one.child.full_name in client.get(f"/referrals?q={one.child.last_name}").get_data(as_text=True)

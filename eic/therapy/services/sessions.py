@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from eic.core.errors import Conflict, ValidationFailed
 from eic.core.roles import Role
 from eic.core.settings import get_setting
+from eic.core.text import clean_text
 from eic.core.timeutil import ALMATY, add_working_days, utc_now
 from eic.extensions import db
 from eic.referrals.status import Status
@@ -18,6 +19,7 @@ from ..models import ABSENCE_REASONS, SETTINGS, RosterEntry, SessionSeries, Ther
 from ..permissions import can_book, can_record, can_write_note, require
 
 MAX_OCCURRENCES = 60
+NOTE_LIMIT = 4000  # characters per part of a session note: a page of text, not a 2 MB paste
 HOME_SETTINGS = ("home",)
 NO_ROOM_SETTINGS = ("home", "remote")
 
@@ -355,13 +357,17 @@ def record_group_attendance(session: TherapySession, *, marks: dict, actor, now=
     errors = {}
     for entry in session.roster:
         attended, reason, note = marks.get(entry.referral_id, (None, None, ""))
+        note = clean_text(note)
+        if len(note) > NOTE_LIMIT:
+            errors[f"attendance-{entry.referral_id}"] = [_l("At most %(n)s characters.", n=NOTE_LIMIT)]
+            continue
         if attended is False and reason not in ABSENCE_REASONS:
             errors[f"attendance-{entry.referral_id}"] = [_l("Choose why %(name)s did not come.",
                                                             name=entry.referral.child.first_name)]
             continue
         entry.attendance = None if attended is None else ("attended" if attended else "absent")
         entry.absence_reason = reason if attended is False else None
-        entry.note = (note or "").strip()[:4000]
+        entry.note = note
         entry.attendance_recorded_at = now if attended is not None else None
     if errors:
         raise ValidationFailed(fields=errors)
@@ -401,8 +407,13 @@ def record_note(session: TherapySession, *, done: str, progress: str = "", famil
     require(can_write_note(actor, session))
     if session.attendance != "attended":
         raise Conflict(_l("Record the child's attendance before the note."))
-    if not (done or "").strip():
+    done, progress, family_plan = clean_text(done), clean_text(progress), clean_text(family_plan)
+    if not done:
         raise ValidationFailed(fields={"done": [_l("Describe what was done.")]})
+    too_long = {name: [_l("At most %(n)s characters.", n=NOTE_LIMIT)] for name, text in (
+        ("done", done), ("progress", progress), ("family_plan", family_plan)) if len(text) > NOTE_LIMIT}
+    if too_long:
+        raise ValidationFailed(fields=too_long)
     from .plans import current_plan
 
     plan = current_plan(session.referral_id) if session.referral_id else None
@@ -411,8 +422,7 @@ def record_note(session: TherapySession, *, done: str, progress: str = "", famil
     if not set(goal_ids) <= allowed:
         raise ValidationFailed(fields={"goal_ids": [_l("Choose goals of the child's current plan.")]})
     session.note_goal_ids = goal_ids
-    session.note_done, session.note_progress = done.strip(), (progress or "").strip()
-    session.note_family_plan = (family_plan or "").strip()
+    session.note_done, session.note_progress, session.note_family_plan = done, progress, family_plan
     session.note_recorded_at = now or utc_now()
     session.note_by_id = actor.id
     db.session.flush()
