@@ -29,6 +29,11 @@ class Conflict(DomainError):
     status = 409
 
 
+class ChangedMeanwhile(Conflict):
+    """Someone else changed the record between reading it and this change: the change is not made."""
+    code = "changed_meanwhile"
+
+
 class InvalidTransition(Conflict):
     code = "invalid_transition"
 

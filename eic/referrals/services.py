@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from eic.centers import queries as center_queries
 from eic.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
+from eic.core.locking import lock_for_change
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.core.validation import Errors, parse_date, parse_int, text_field
@@ -282,7 +283,8 @@ def transition(referral: Referral, *, to, actor, reason="", reason_code=None, ce
                today: date | None = None) -> Referral:
     """Move a referral to ``to``; returns the referral the case now lives in (a new one after a redirect).
 
-    Raises InvalidTransition (not allowed from the current status), Forbidden (not this actor's to make),
+    Raises InvalidTransition (not allowed from the current status), Conflict (someone else changed the referral
+    since it was read: exactly one of several simultaneous decisions wins), Forbidden (not this actor's to make),
     ValidationFailed (missing reason, bad target center).
     """
     today = today or almaty_today()
@@ -290,6 +292,8 @@ def transition(referral: Referral, *, to, actor, reason="", reason_code=None, ce
         target = Status(to)
     except ValueError:
         raise ValidationFailed(fields={"to": [_l("Unknown status.")]})
+    lock_for_change(referral, _l("The referral was changed by someone else meanwhile: it is now %(status)s. "
+                                 "Nothing was saved."), status_of=lambda r: STATUS_LABELS[r.status])
     current = referral.status
     if not allowed(current, target):
         raise InvalidTransition(_l("A referral that is %(current)s cannot become %(target)s.",
