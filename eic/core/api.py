@@ -37,6 +37,7 @@ class ErrorBodySchema(Schema):
     )
     existing_id = ma.Integer(metadata={"description": "For duplicate_referral: the open referral"})
     conflicts = ma.List(ma.Dict(), metadata={"description": "For clashes: what clashed"})
+    request_id = ma.String(metadata={"description": "For internal_error and unavailable: the id in the logs"})
 
 
 class ErrorSchema(Schema):

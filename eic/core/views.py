@@ -3,6 +3,7 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from eic.extensions import csrf, db
@@ -103,7 +104,26 @@ def enforce_session_timeouts():
     return None
 
 
+def _request_id() -> str:
+    """This request's id, shown on error pages and written in the logs, so a report can be found."""
+    from flask import g
+
+    if "request_id" not in g:
+        import re
+        import uuid
+
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if re.fullmatch(r"[A-Za-z0-9._-]{8,64}", given) else uuid.uuid4().hex[:16]
+    return g.request_id
+
+
 def register_error_handlers(app):
+
+    app.after_request(tag_with_request_id)
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(DBAPIError, database_unavailable)
+    app.register_error_handler(500, server_error)
+
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         flash(_("The form had expired. Please send it again."), "warning")
@@ -117,6 +137,8 @@ def register_error_handlers(app):
             403: _("You do not have permission to see this page."),
             404: _("Page not found."),
             405: _("This method is not allowed here."),
+            400: _("The request holds something that cannot be stored (a hidden control character, or data too "
+                   "deeply nested). Nothing was saved."),
             429: _("Too many attempts from your address: wait a minute and try again."),
             413: _("The file or form is too large: at most %(mb)s MB can be sent.",
                    mb=(app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)),
@@ -124,11 +146,40 @@ def register_error_handlers(app):
         message = messages.get(exc.code, _("Something went wrong."))
         return render_template("core/error.html", status=exc.code, message=message), exc.code
 
-    @app.errorhandler(500)
-    def server_error(exc):
-        db.session.rollback()
-        if is_api_request():
-            from .api import api_error
 
-            return api_error(500, _("An internal error occurred."), code="internal_error")
-        return render_template("core/error.html", status=500, message=_("Something went wrong.")), 500
+def tag_with_request_id(response):
+    response.headers.setdefault("X-Request-ID", _request_id())
+    return response
+
+
+def database_unavailable(exc):
+    """The database is briefly gone (restarted, connections cut) or locked too long: nothing was saved (the
+    transaction is rolled back); the person is asked to try again. Pre-ping reconnects on the next request."""
+    if isinstance(exc, DBAPIError) and not isinstance(exc, OperationalError) and not exc.connection_invalidated:
+        raise exc
+    request_id = _request_id()
+    current_app.logger.error("database unavailable [request %s]: %s", request_id, exc.__class__.__name__)
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection may be gone; the session is discarded anyway
+        db.session.remove()
+    message = _("Not saved: the database is briefly unavailable. Please try again in a moment.")
+    if is_api_request():
+        from .api import api_error
+
+        return api_error(503, message, code="unavailable", request_id=request_id)
+    return render_template("core/error.html", status=503, message=message, request_id=request_id), 503
+
+
+def server_error(exc):
+    """A 500: logged with the request id and the traceback; the person sees the id and no internals."""
+    request_id = _request_id()
+    original = getattr(exc, "original_exception", None) or exc
+    current_app.logger.error("internal error [request %s]", request_id, exc_info=original)
+    db.session.rollback()
+    if is_api_request():
+        from .api import api_error
+
+        return api_error(500, _("An internal error occurred."), code="internal_error", request_id=request_id)
+    return render_template("core/error.html", status=500, message=_("Something went wrong."),
+                           request_id=request_id), 500
