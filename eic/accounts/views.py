@@ -1,6 +1,5 @@
 """Login, logout, password change, and user administration."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -51,13 +50,11 @@ def login():
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.email.data, form.password.data)
-        except services.AccountLocked as exc:
-            user = False
-            flash(_("Too many wrong passwords: this account can log in again after %(time)s.",
-                    time=format_time(exc.until, "short")), "error")
+        except services.AccountLocked:
+            user = None  # answered exactly as a wrong password: the answer never tells that an account exists
         if user is None:
             db.session.commit()  # the count of failed attempts
-            flash(_("Wrong e-mail or password."), "error")
+            flash(_("Wrong e-mail or password. After several wrong tries, log-in waits a few minutes."), "error")
         elif user:
             lang = session.get("lang")
             session.clear()
