@@ -1,7 +1,11 @@
 """One decision at a time on a record: the rest are told that it changed (docs/SECURITY.md, "Decisions that race")."""
+from flask_babel import lazy_gettext as _l
+
 from eic.extensions import db
 
 from .errors import ChangedMeanwhile
+
+CHANGED_MEANWHILE = _l("The record was changed by someone else meanwhile (now: %(status)s). Nothing was saved.")
 
 
 def lock_for_change(record, message, *, status_of, state=lambda r: r.status):

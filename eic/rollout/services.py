@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from eic.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from eic.core.i18n import localized
+from eic.core.locking import CHANGED_MEANWHILE, lock_for_change
 from eic.core.roles import Role
 from eic.core.text import search_key
 from eic.core.timeutil import almaty_today
@@ -131,8 +132,11 @@ def next_stage(stage: str) -> str | None:
 
 
 def advance(line, *, to_stage, on, document="", expected_delivery_on=None, actor, today=None):
-    """Move a line one step along the pipeline, with the step's date and document."""
+    """Move a line one step along the pipeline, with the step's date and document. Raises Forbidden,
+    ChangedMeanwhile (another step was recorded at the same time), InvalidTransition, ValidationFailed."""
     require_foundation(actor)
+    lock_for_change(line, CHANGED_MEANWHILE, status_of=lambda r: stage_label(r.stage),
+                    state=lambda r: r.stage)
     if to_stage != next_stage(line.stage):
         raise InvalidTransition(_l("A line moves one step at a time: from %(current)s only to %(next)s.",
                                    current=stage_label(line.stage),

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from eic.core.errors import Conflict, ValidationFailed
+from eic.core.locking import CHANGED_MEANWHILE, lock_for_change
 from eic.core.timeutil import almaty_today, months_between
 from eic.extensions import db
 from eic.referrals import services as referral_services
@@ -40,6 +41,7 @@ def discharge(referral, *, discharged_on: date, reason: str, exit_ratings: dict,
     follow-up. ``exit_ratings``: social, knowledge, behaviour (1-7) and new_skills. Raises Forbidden, Conflict,
     ValidationFailed (nothing changes)."""
     require(can_coordinate(actor, referral))
+    lock_for_change(referral, CHANGED_MEANWHILE, status_of=lambda r: r.status_label)
     if referral.status is not Status.ENROLLED:
         raise Conflict(_l("Only an enrolled child can be discharged."))
     today = today or almaty_today()

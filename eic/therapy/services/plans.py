@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from eic.core.errors import Conflict, ValidationFailed
+from eic.core.locking import CHANGED_MEANWHILE, lock_for_change
 from eic.core.roles import Role
 from eic.core.settings import get_setting
 from eic.core.timeutil import add_years, almaty_today
@@ -155,6 +156,7 @@ def create_plan(referral, *, starts_on: date, goals: list, services: list, agree
     named ``goals-<i>-<field>`` / ``services-<i>-<field>``).
     """
     require(can_coordinate(actor, referral))
+    lock_for_change(referral, CHANGED_MEANWHILE, status_of=lambda r: r.status_label)
     if referral.status is not Status.ENROLLED:
         raise Conflict(_l("A plan is written for an enrolled child."))
     today = today or almaty_today()

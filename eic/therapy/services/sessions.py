@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from eic.core.errors import Conflict, ValidationFailed
+from eic.core.locking import lock_for_change
 from eic.core.roles import Role
 from eic.core.settings import get_setting
 from eic.core.text import clean_text
@@ -160,12 +161,22 @@ def _save(sessions, planned):
                                           "Check the calendar and try again."))
 
 
+def _lock(session: TherapySession) -> None:
+    """One change to a session at a time: a move, cancellation or attendance made on what another has just
+    changed is refused (ChangedMeanwhile), so two people never both act on the same booking."""
+    lock_for_change(session, _l("The session was changed by someone else meanwhile (now: %(status)s). Nothing was "
+                                "saved."), status_of=lambda s: s.starts_at.astimezone(ALMATY).strftime("%d.%m.%Y %H:%M")
+                    if s.is_active else str(_l("cancelled")),
+                    state=lambda s: (s.is_active, s.starts_at, s.specialist_id, s.attendance))
+
+
 def cancel_session(session: TherapySession, *, reason: str, actor, tell_family: bool = True) -> None:
     """Cancel a session; its slot can be booked again, and the family is told by text message in their
     language. Raises Forbidden, ValidationFailed, Conflict (already cancelled)."""
     require(can_book(actor, session.center_id))
     if not (reason or "").strip():
         raise ValidationFailed(fields={"reason": [_l("Give a reason.")]})
+    _lock(session)
     if not session.is_active:
         raise Conflict(_l("The session is already cancelled."))
     session.is_active = False
@@ -219,6 +230,7 @@ def move_session(session: TherapySession, *, on: date, at: time, minutes: int | 
     booking; the family is told the new time in their language. Raises Forbidden, Conflict (cancelled),
     ValidationFailed, BookingClash."""
     require(can_book(actor, session.center_id))
+    _lock(session)
     if not session.is_active:
         raise Conflict(_l("A cancelled session cannot be moved."))
     if specialist is not None and (specialist.center_id != session.center_id or specialist.role is not Role.SPECIALIST):
