@@ -31,11 +31,30 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def check_password_rules(password: str) -> None:
-    """Raise ValidationFailed (field ``password``) unless the password is at least MIN_PASSWORD_LENGTH long."""
+# zxcvbn's score from 0 (guessed at once) to 4: a password guessed within about 10^8 tries (score below 3), such as
+# "Qwerty12345" or "kazakhstan2026", or one built from the person's own e-mail or name, is refused.
+MIN_PASSWORD_SCORE = 3
+
+
+def check_password_rules(password: str, *, about=()) -> None:
+    """Raise ValidationFailed (field ``password``) unless the password is at least MIN_PASSWORD_LENGTH long and not
+    easy to guess: common passwords, keyboard runs, dates, and words of ``about`` (the e-mail, the name) are judged
+    offline by zxcvbn's frequency lists (nothing leaves the server)."""
+    from zxcvbn import zxcvbn
+
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(fields={"password": [
             _l("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)]})
+    inputs = [part for value in about if value for part in str(value).replace("@", " ").replace(".", " ").split()]
+    # What is left once the person's own words are taken out must still be a password on its own.
+    rest = password.casefold()
+    for word in sorted((w.casefold() for w in inputs if len(w) >= 3), key=len, reverse=True):
+        rest = rest.replace(word, "")
+    own_words = len([c for c in rest if c.isalnum()]) < MIN_PASSWORD_LENGTH // 2
+    if own_words or zxcvbn(password[:100], user_inputs=inputs)["score"] < MIN_PASSWORD_SCORE:
+        raise ValidationFailed(fields={"password": [
+            _l("This password is too easy to guess (a common password, a keyboard run, a date or your own name). "
+               "Choose a longer one: a few unrelated words work well.")]})
 
 
 def create_user(*, email, full_name, role, password, center=None, polyclinic=None, discipline=None,
@@ -62,7 +81,7 @@ def create_user(*, email, full_name, role, password, center=None, polyclinic=Non
     if errors:
         raise ValidationFailed(fields=errors)
     if hashed_password is None:
-        check_password_rules(password)
+        check_password_rules(password, about=(email, full_name))
     user = User(
         email=email, full_name=full_name.strip(), role=role,
         password_hash=hashed_password or hash_password(password),
@@ -224,7 +243,7 @@ def use_password_reset(token: str, *, new_password: str) -> User:
     row = reset_for_token(token)
     if row is None:
         raise NotFound(_l("This link has expired or was already used. Ask an administrator for a new one."))
-    check_password_rules(new_password)
+    check_password_rules(new_password, about=(row.user.email, row.user.full_name))
     user = row.user
     user.password_hash = hash_password(new_password)
     user.rotate_session()
@@ -247,7 +266,7 @@ def change_password(user: User, *, current: str, new: str) -> None:
         _hasher.verify(user.password_hash, current or "")
     except (VerificationError, InvalidHashError):
         raise ValidationFailed(fields={"current": [_l("The current password is wrong.")]})
-    check_password_rules(new)
+    check_password_rules(new, about=(user.email, user.full_name))
     user.password_hash = hash_password(new)
     user.rotate_session()
 

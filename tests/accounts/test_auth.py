@@ -353,3 +353,23 @@ def test_the_last_log_in_is_recorded(client):
     login(client, user.email)
     db.session.refresh(user)
     assert user.last_login_at is not None
+
+
+@pytest.mark.parametrize("weak", ["password123", "Qwerty12345", "1234567890", "qwertyuiop", "kazakhstan2026",
+                                  "aigerim.amanova"])
+def test_common_and_guessable_passwords_are_refused(session, weak):
+    """Only short passwords were refused: "Qwerty12345" passed. Now common passwords, keyboard runs, dates and the
+    person's own name or e-mail are refused (zxcvbn, offline)."""
+    from eic.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as failed:
+        services.create_user(email="aigerim.amanova@eic.kz", full_name="Aigerim Amanova", role=Role.ADMIN,
+                             password=weak)
+    assert "password" in failed.value.fields
+    assert db.session.scalar(select(User).where(User.email == "aigerim.amanova@eic.kz")) is None
+
+
+def test_a_strong_password_is_taken(session):
+    user = services.create_user(email="strong@eic.kz", full_name="Strong", role=Role.ADMIN,
+                                password="тау өзен қалам 2026")
+    assert services.authenticate("strong@eic.kz", "тау өзен қалам 2026") == user
