@@ -63,6 +63,9 @@ MATRIX = {
     "accounts.login": ("GET", "/login", None, 200),  # a logged-in user is sent home: see PUBLIC_WHEN_LOGGED_IN
     "accounts.logout": ("POST", "/logout", ALL, 302),
     "accounts.password": ("GET", "/password", ALL, 200),
+    "accounts.second_factor": ("GET", "/account/second-factor", ALL, 200),
+    # Without a password step first, the code page sends the browser back to log in.
+    "accounts.second_factor_code": ("GET", "/login/code", None, 302),
     "accounts.users": ("GET", "/admin/users", (Role.ADMIN,), 200),
     "accounts.create_user": ("GET", "/admin/users/new", (Role.ADMIN,), 200),
     "accounts.toggle_active": ("POST", "/admin/users/{other_user}/active", (Role.ADMIN,), 302),

@@ -49,3 +49,8 @@ class ConfirmForm(FlaskForm):
 class ResetForm(FlaskForm):
     new = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED), Length(min=10, max=200)])
     repeat = PasswordField(_l("The new password again"), validators=[DataRequired(REQUIRED)])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(REQUIRED), Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})

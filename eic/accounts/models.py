@@ -2,7 +2,7 @@
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eic.core.roles import Role
@@ -38,6 +38,9 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[object | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    # A second factor: the TOTP secret (RFC 6238) and the SHA-256 of the unused recovery codes.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    recovery_codes: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
 
     center = relationship("Center", lazy="joined")

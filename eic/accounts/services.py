@@ -317,3 +317,66 @@ def user_for_token(token: str) -> User | None:
     """The active user behind a bearer token, or None."""
     row = live_token(token)
     return row.user if row is not None else None
+
+
+# --- second factor -------------------------------------------------------------------------------------------------
+
+RECOVERY_CODES = 10
+ISSUER = "EIC platform"
+
+
+def second_factor_required(user: User) -> bool:
+    """Whether the user's role must use a second factor (a setting per role)."""
+    from eic.core.settings import get_setting
+
+    from .settings import SECOND_FACTOR
+
+    return bool(get_setting(SECOND_FACTOR[user.role].key))
+
+
+def new_totp_secret() -> str:
+    """A fresh base32 secret for an authenticator app."""
+    import pyotp
+
+    return pyotp.random_base32()
+
+
+def totp_uri(user: User, secret: str) -> str:
+    """The otpauth:// address an authenticator app reads from the QR code."""
+    import pyotp
+
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+
+
+def _totp_ok(secret: str, code: str) -> bool:
+    import pyotp
+
+    code = "".join(c for c in (code or "") if c.isdigit())
+    return len(code) == 6 and pyotp.TOTP(secret).verify(code, valid_window=1)
+
+
+def enable_second_factor(user: User, *, secret: str, code: str) -> list[str]:
+    """Turn the second factor on once the user shows a code from their app; returns RECOVERY_CODES one-time
+    recovery codes, shown once (only their SHA-256 is kept). Raises ValidationFailed for a wrong code."""
+    if not secret or not _totp_ok(secret, code):
+        raise ValidationFailed(fields={"code": [_l("The code is wrong or has expired. Enter the code your app "
+                                                   "shows now.")]})
+    codes = [f"{secrets.randbelow(10 ** 10):010d}" for _ in range(RECOVERY_CODES)]
+    user.totp_secret, user.recovery_codes = secret, [_digest(c) for c in codes]
+    user.rotate_session()
+    db.session.flush()
+    return [f"{c[:5]}-{c[5:]}" for c in codes]
+
+
+def check_second_factor(user: User, code: str) -> bool:
+    """Whether ``code`` is the user's current TOTP code, or one of their unused recovery codes (then used up)."""
+    if not user.totp_secret:
+        return False
+    if _totp_ok(user.totp_secret, code):
+        return True
+    digest = _digest("".join(c for c in (code or "") if c.isdigit()))
+    if digest in (user.recovery_codes or []):
+        user.recovery_codes = [d for d in user.recovery_codes if d != digest]
+        db.session.flush()
+        return True
+    return False

@@ -13,7 +13,7 @@ from eic.core.validation import parse_int
 from eic.extensions import db, limiter, login_manager
 
 from . import queries, services
-from .forms import ConfirmForm, LoginForm, PasswordForm, ResetForm, UserEditForm, UserForm
+from .forms import CodeForm, ConfirmForm, LoginForm, PasswordForm, ResetForm, UserEditForm, UserForm
 from .models import User
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -55,18 +55,78 @@ def login():
         if user is None:
             db.session.commit()  # the count of failed attempts
             flash(_("Wrong e-mail or password. After several wrong tries, log-in waits a few minutes."), "error")
-        elif user:
-            lang = session.get("lang")
-            session.clear()
-            login_user(user)
-            session["login_at"] = session["last_seen"] = utc_now().timestamp()
-            if lang:
-                # A language chosen on the login page is the user's latest explicit choice.
-                user.locale = lang
-                session["lang"] = lang
+        elif user and user.totp_secret:
+            # The password was right; the second factor comes next, and until then nobody is logged in.
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or url_for("core.index"))
+            session["second_factor_for"] = user.get_id()
+            session["second_factor_until"] = utc_now().timestamp() + SECOND_FACTOR_SECONDS
+            return redirect(url_for("accounts.second_factor_code", next=_safe_next(request.args.get("next"))))
+        elif user:
+            return _finish_login(user)
     return render_template("accounts/login.html", form=form)
+
+
+SECOND_FACTOR_SECONDS = 300
+
+
+def _finish_login(user):
+    lang = session.get("lang")
+    session.clear()
+    login_user(user)
+    session["login_at"] = session["last_seen"] = utc_now().timestamp()
+    if lang:
+        # A language chosen on the login page is the user's latest explicit choice.
+        user.locale = lang
+        session["lang"] = lang
+    db.session.commit()
+    if not user.totp_secret and services.second_factor_required(user):
+        flash(_("Your role logs in with a second factor: set it up now."), "warning")
+        return redirect(url_for("accounts.second_factor"))
+    return redirect(_safe_next(request.args.get("next")) or url_for("core.index"))
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["EIC_LOGIN_LIMIT"], methods=["POST"])
+def second_factor_code():
+    """The second step of a log-in: the code from the authenticator app, or a recovery code."""
+    pending, until = session.get("second_factor_for"), session.get("second_factor_until", 0)
+    user = load_user(pending) if pending and until > utc_now().timestamp() else None
+    if user is None:
+        session.pop("second_factor_for", None)
+        return redirect(url_for("accounts.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if services.check_second_factor(user, form.code.data):
+            return _finish_login(user)
+        db.session.commit()
+        form.code.errors = [_("The code is wrong or has expired.")]
+    return render_template("accounts/code.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/account/second-factor", methods=["GET", "POST"])
+@login_required
+def second_factor():
+    """Set up the second factor: scan the code with an authenticator app, confirm with a code, keep the recovery
+    codes (shown once)."""
+    import segno
+
+    user = current_user._get_current_object()
+    secret = session.get("totp_pending") or services.new_totp_secret()
+    session["totp_pending"] = secret
+    form = CodeForm()
+    if form.validate_on_submit():
+        codes = []
+
+        def enable():
+            codes.extend(services.enable_second_factor(user, secret=secret, code=form.code.data))
+
+        if run_and_commit(enable, _("The second factor is on."), form=form):
+            session.pop("totp_pending", None)
+            login_user(user)  # the session token rotated: keep this browser logged in
+            return render_template("accounts/second_factor.html", codes=codes, form=None)
+    qr = segno.make(services.totp_uri(user, secret), error="m").svg_inline(scale=4, title=_("Code for the app"))
+    return render_template("accounts/second_factor.html", form=form, qr=qr, secret=secret, codes=None,
+                           enabled=bool(user.totp_secret)), 422 if form.errors else 200
 
 
 @bp.route("/logout", methods=["POST"])
@@ -224,3 +284,18 @@ def toggle_active(user_id):
     run_and_commit(lambda: services.set_active(user, is_active=not user.is_active, actor=current_user),
                    _("Account updated."))
     return redirect(url_for("accounts.edit_user", user_id=user.id))
+
+
+@bp.before_app_request
+def require_second_factor():
+    """A signed-in user whose role must use a second factor and has none yet can only set it up (or leave)."""
+    from eic.core.api import is_api_request
+
+    if is_api_request() or not current_user.is_authenticated or current_user.totp_secret:
+        return None
+    if request.endpoint in ("accounts.second_factor", "accounts.logout", "core.set_language") or \
+            (request.endpoint or "").endswith("static"):
+        return None
+    if services.second_factor_required(current_user):
+        return redirect(url_for("accounts.second_factor"))
+    return None

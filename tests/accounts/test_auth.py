@@ -373,3 +373,43 @@ def test_a_strong_password_is_taken(session):
     user = services.create_user(email="strong@eic.kz", full_name="Strong", role=Role.ADMIN,
                                 password="тау өзен қалам 2026")
     assert services.authenticate("strong@eic.kz", "тау өзен қалам 2026") == user
+
+
+def test_a_second_factor_guards_the_log_in_and_can_be_required_per_role(app, client, session):
+    """Staff with access to many children log in with a time-based code (RFC 6238) or a one-time recovery code;
+    a setting requires it per role, and until it is set up nothing else opens."""
+    import pyotp
+
+    from eic.core.settings import set_setting
+
+    admin = UserFactory(role=Role.ADMIN)
+    coordinator = user_for_role(Role.COORDINATOR)
+    session.commit()
+    set_setting("accounts.second_factor.coordinator", 1, actor=admin)
+    session.commit()
+    assert login(client, coordinator.email).status_code == 302
+    assert client.get("/intake/queue").location.endswith("/account/second-factor")  # nothing else opens
+    page = client.get("/account/second-factor").get_data(as_text=True)
+    secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', page).group(1)
+    assert "<svg" in page
+    bad = client.post("/account/second-factor", data={"code": "000000"})
+    assert bad.status_code == 422
+    done = client.post("/account/second-factor", data={"code": pyotp.TOTP(secret).now()})
+    codes = re.findall(r'<code lang="zxx">(\d{5}-\d{5})</code>', done.get_data(as_text=True))
+    assert len(codes) == 10
+    assert client.get("/intake/queue").status_code == 200
+    session.refresh(coordinator)
+    assert coordinator.totp_secret == secret and codes[0].replace("-", "") not in str(coordinator.recovery_codes)
+    # The next log-in asks for the code; a password alone logs nobody in.
+    fresh = app.test_client()
+    step = login(fresh, coordinator.email)
+    assert step.location.startswith("/login/code")
+    assert fresh.get("/intake/queue").status_code == 302
+    assert fresh.post("/login/code", data={"code": "123456"}).status_code == 422
+    assert fresh.post("/login/code", data={"code": pyotp.TOTP(secret).now()}).status_code == 302
+    assert fresh.get("/intake/queue").status_code == 200
+    # A recovery code works once.
+    for expected in (302, 422):
+        other = app.test_client()
+        login(other, coordinator.email)
+        assert other.post("/login/code", data={"code": codes[0]}).status_code == expected

@@ -34,7 +34,8 @@ MAX_PAGES = 40  # per role; more kinds of page than any role has today
 NOT_PAGES = re.compile(r"\.(xlsx|csv|json|png|pdf)$|^/api/|^/static/|/template\.xlsx|/export|/logout|/language")
 # Latin words a Kazakh or Russian page may show: product and unit names, file kinds, codes of classifications.
 ALLOWED_LATIN = {"EIC", "IIN", "ICD", "PHQ", "xlsx", "csv", "ID", "API", "OpenAPI", "Chart", "js", "SMS", "ASQ",
-                 "KATO", "ISO", "KZ", "PDF", "Bayley-III"}
+                 "KATO", "ISO", "KZ", "PDF", "Bayley-III",
+                 "FreeOTP", "Google", "Authenticator"}
 # Codes of records (REH-001, EI-CORE, KMK-0101, a document number): capitals and digits joined by hyphens.
 CODE = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)+$|^[IVX]+$")  # and Roman numerals (Bayley-III)
 ICD10 = re.compile(r"^[A-Z]\d{2}(\.\d{1,2})?$")
