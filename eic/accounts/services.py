@@ -57,6 +57,18 @@ def check_password_rules(password: str, *, about=()) -> None:
                "Choose a longer one: a few unrelated words work well.")]})
 
 
+def _affiliation_errors(role: Role, center, polyclinic, discipline) -> dict:
+    """Centre roles need a center, pediatricians a polyclinic, specialists a discipline."""
+    errors = {}
+    if role in CENTER_ROLES and center is None:
+        errors["center"] = [_l("Centre staff must belong to a center.")]
+    if role is Role.PEDIATRICIAN and polyclinic is None:
+        errors["polyclinic"] = [_l("A pediatrician must belong to a polyclinic.")]
+    if role is Role.SPECIALIST and discipline is None:
+        errors["discipline"] = [_l("A specialist must have a discipline.")]
+    return errors
+
+
 def create_user(*, email, full_name, role, password, center=None, polyclinic=None, discipline=None,
                 languages="", caseload_limit=None, locale=None, actor=None, hashed_password=None) -> User:
     """Create a user. Centre roles need a center, pediatricians a polyclinic, specialists a discipline.
@@ -72,12 +84,7 @@ def create_user(*, email, full_name, role, password, center=None, polyclinic=Non
         errors["email"] = [_l("Enter a valid e-mail address.")]
     elif db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
         errors["email"] = [_l("A user with this e-mail already exists.")]
-    if role in CENTER_ROLES and center is None:
-        errors["center"] = [_l("Centre staff must belong to a center.")]
-    if role is Role.PEDIATRICIAN and polyclinic is None:
-        errors["polyclinic"] = [_l("A pediatrician must belong to a polyclinic.")]
-    if role is Role.SPECIALIST and discipline is None:
-        errors["discipline"] = [_l("A specialist must have a discipline.")]
+    errors.update(_affiliation_errors(role, center, polyclinic, discipline))
     if errors:
         raise ValidationFailed(fields=errors)
     if hashed_password is None:
@@ -158,12 +165,7 @@ def update_user(user: User, *, full_name, role, center=None, polyclinic=None, di
     errors = {}
     if not (full_name or "").strip():
         errors["full_name"] = [_l("This field is required.")]
-    if role in CENTER_ROLES and center is None:
-        errors["center"] = [_l("Centre staff must belong to a center.")]
-    if role is Role.PEDIATRICIAN and polyclinic is None:
-        errors["polyclinic"] = [_l("A pediatrician must belong to a polyclinic.")]
-    if role is Role.SPECIALIST and discipline is None:
-        errors["discipline"] = [_l("A specialist must have a discipline.")]
+    errors.update(_affiliation_errors(role, center, polyclinic, discipline))
     if user.id == actor.id and role is not user.role:
         errors["role"] = [_l("You cannot change your own role.")]
     if errors:

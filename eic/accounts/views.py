@@ -198,12 +198,7 @@ def edit_user(user_id):
 
 
 def _edit_affiliations(form) -> dict:
-    from eic.centers.queries import affiliation_objects
-
-    data = {"full_name": form.full_name.data, "role": form.role.data, "caseload_limit": form.caseload_limit.data,
-            "languages": ",".join(form.languages.data or [])}
-    data.update(affiliation_objects(form.center.data, form.polyclinic.data, form.discipline.data))
-    return data
+    return form_affiliations(form, ("full_name", "role", "caseload_limit"))
 
 
 @bp.route("/admin/users/<int:user_id>/reset", methods=["POST"])
@@ -265,10 +260,12 @@ def create_user():
     return render_template("accounts/user_form.html", form=form)
 
 
-def form_affiliations(form):
+def form_affiliations(form, fields=("email", "full_name", "role", "password", "caseload_limit")):
+    """A user form's values as the account services take them: the chosen fields, the working languages and the
+    center, polyclinic and discipline loaded by id."""
     from eic.centers.queries import affiliation_objects
 
-    data = {k: form[k].data for k in ("email", "full_name", "role", "password", "caseload_limit")}
+    data = {k: form[k].data for k in fields}
     data["languages"] = ",".join(form.languages.data or [])
     data.update(affiliation_objects(form.center.data, form.polyclinic.data, form.discipline.data))
     return data

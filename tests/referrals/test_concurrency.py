@@ -16,6 +16,22 @@ from tests.factories.referrals import payload
 WORKERS = 8
 
 
+def remove_race_data(user_ids, clinic_id):
+    """These tests commit for real (threads need their own transactions): take away what they made."""
+    ids = db.session.scalars(select(Referral.id).where(Referral.pediatrician_id.in_(user_ids))).all()
+    child_ids = db.session.scalars(select(Referral.child_id).where(Referral.id.in_(ids))).all()
+    for model in (StatusChange, ReferralDiagnosis, ReferralRiskFactor):
+        db.session.execute(delete(model).where(model.referral_id.in_(ids)))
+    db.session.execute(delete(Notification).where(Notification.user_id.in_(user_ids)))
+    db.session.execute(delete(Referral).where(Referral.id.in_(ids)))
+    db.session.execute(delete(Caregiver).where(Caregiver.child_id.in_(child_ids)))
+    db.session.execute(delete(Child).where(Child.id.in_(child_ids)))
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id.in_(user_ids)))
+    db.session.execute(delete(User).where(User.id.in_(user_ids)))
+    db.session.execute(db.text("DELETE FROM polyclinics WHERE id = :id"), {"id": clinic_id})
+    db.session.commit()
+
+
 def test_simultaneous_submissions_make_one_referral(app):
     with app.app_context():
         clinic = polyclinic_by_name("Concurrency test polyclinic", create_in=center_by_code("aktobe").region)
@@ -45,18 +61,7 @@ def test_simultaneous_submissions_make_one_referral(app):
                 Child.iin == data["child"]["iin"])).all()) == 1
     finally:
         with app.app_context():
-            ids = db.session.scalars(select(Referral.id).where(Referral.pediatrician_id == user_id)).all()
-            child_ids = db.session.scalars(select(Child.id).where(Child.iin == data["child"]["iin"])).all()
-            for model in (StatusChange, ReferralDiagnosis, ReferralRiskFactor):
-                db.session.execute(delete(model).where(model.referral_id.in_(ids)))
-            db.session.execute(delete(Notification).where(Notification.user_id == user_id))
-            db.session.execute(delete(Referral).where(Referral.id.in_(ids)))
-            db.session.execute(delete(Caregiver).where(Caregiver.child_id.in_(child_ids)))
-            db.session.execute(delete(Child).where(Child.id.in_(child_ids)))
-            db.session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
-            db.session.execute(delete(User).where(User.id == user_id))
-            db.session.execute(db.text("DELETE FROM polyclinics WHERE id = :id"), {"id": clinic_id})
-            db.session.commit()
+            remove_race_data([user_id], clinic_id)
 
 
 DECIDERS = 6
@@ -109,15 +114,4 @@ def test_simultaneous_decisions_on_one_referral_let_exactly_one_win(app):
             assert db.session.get(ReferralModel, referral_id).status.value in ("accepted", "declined")
     finally:
         with app.app_context():
-            ids = db.session.scalars(select(Referral.id).where(Referral.pediatrician_id == user_ids[0])).all()
-            child_ids = db.session.scalars(select(Referral.child_id).where(Referral.id.in_(ids))).all()
-            for model in (StatusChange, ReferralDiagnosis, ReferralRiskFactor):
-                db.session.execute(delete(model).where(model.referral_id.in_(ids)))
-            db.session.execute(delete(Notification).where(Notification.user_id.in_(user_ids)))
-            db.session.execute(delete(Referral).where(Referral.id.in_(ids)))
-            db.session.execute(delete(Caregiver).where(Caregiver.child_id.in_(child_ids)))
-            db.session.execute(delete(Child).where(Child.id.in_(child_ids)))
-            db.session.execute(delete(ApiToken).where(ApiToken.user_id.in_(user_ids)))
-            db.session.execute(delete(User).where(User.id.in_(user_ids)))
-            db.session.execute(db.text("DELETE FROM polyclinics WHERE id = :id"), {"id": clinic_id})
-            db.session.commit()
+            remove_race_data(user_ids, clinic_id)
