@@ -107,6 +107,8 @@ def json_body() -> dict:
 ERROR_RESPONSES = {
     "401": {"description": "No or invalid bearer token", "content": {"application/json": {"schema": "ErrorSchema"}}},
     "403": {"description": "Role not allowed", "content": {"application/json": {"schema": "ErrorSchema"}}},
+    "400": {"description": "A request that cannot be answered as asked", "content": {"application/json": {
+        "schema": "ErrorSchema"}}},
     "404": {"description": "Missing or outside your scope", "content": {"application/json": {"schema": "ErrorSchema"}}},
     "409": {"description": "Conflicts with current state", "content": {"application/json": {"schema": "ErrorSchema"}}},
     "422": {"description": "Invalid fields", "content": {"application/json": {"schema": "ErrorSchema"}}},

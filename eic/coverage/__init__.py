@@ -9,5 +9,4 @@ def init_app(app):
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
-    app.jinja_env.filters["small"] = views.suppress
     register_schemas(app, Coverage=api.CoverageSchema)

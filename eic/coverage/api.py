@@ -1,14 +1,16 @@
-"""``GET /api/v1/coverage``: the ministry's figures, small counts suppressed."""
+"""``GET /api/v1/coverage``: the ministry's figures, small counts and the counts that give them away hidden."""
 from flask import Blueprint, jsonify
+from flask_babel import gettext as _
 from marshmallow import Schema, fields
 
 from eic.accounts.api_auth import token_required
-from eic.core.api import API_PREFIX
+from eic.core.api import API_PREFIX, api_error
 from eic.core.roles import Role
 from eic.extensions import csrf
 
-from . import figures, outcomes
-from .views import period_from_request
+from . import figures, published
+from .disclosure import HIDDEN
+from .views import publication
 
 bp = Blueprint("coverage_api", __name__, url_prefix=API_PREFIX)
 csrf.exempt(bp)
@@ -17,7 +19,9 @@ csrf.exempt(bp)
 class CoverageSchema(Schema):
     first = fields.Date()
     last = fields.Date()
-    national = fields.Dict(metadata={"description": "Counts; any count from 1 to 4 is the string <5"})
+    hidden_mark = fields.String(metadata={"description": "The value of a hidden count: x"})
+    national = fields.Dict(metadata={"description": "Counts; a hidden count (1 to 4, or one that would give such a "
+                                                    "count away by subtraction) is the string x"})
     regions = fields.List(fields.Dict())
     centers = fields.List(fields.Dict())
     outcomes = fields.Dict(metadata={"description": "Per outcome area: children and the two summary statements"})
@@ -45,29 +49,37 @@ def coverage():
       parameters:
         - {in: query, name: year, schema: {type: integer}}
         - {in: query, name: from_month, schema: {type: integer, minimum: 1, maximum: 12}}
-        - {in: query, name: to_month, schema: {type: integer, minimum: 1, maximum: 12}}
+        - {in: query, name: to_month, schema: {type: integer, minimum: 1, maximum: 12},
+           description: "Months that have ended: from January (the year to date), a quarter or one month"}
       responses:
         200: {description: The figures, content: {application/json: {schema: Coverage}}}
+        400: {$ref: '#/components/responses/Error400'}
         401: {$ref: '#/components/responses/Error401'}
         403: {$ref: '#/components/responses/Error403'}
         404: {$ref: '#/components/responses/Error404'}
     """
-    first, last, year = period_from_request()
-    data = figures.coverage(first=first, last=last)
-    delivered = outcomes.delivery(first=first, last=last)
-    body = {"first": first.isoformat(), "last": last.isoformat(), "national": data["national"].public(),
-            "regions": [r.public() for r in data["regions"]], "centers": [c.public() for c in data["centers"]],
-            "outcomes": {area: {"children": figures.suppress(v["children"]), "ss1": v["ss1"], "ss2": v["ss2"]}
-                         for area, v in outcomes.progress(first=first, last=last).items()},
-            "settings_mix": {k: figures.suppress(v) for k, v in delivered["settings"].items()},
-            "caregiver_support": {"sessions": figures.suppress(delivered["support_sessions"]),
-                                  "families": figures.suppress(delivered["support_families"]),
-                                  "peer_groups": figures.suppress(delivered["peer_groups"])},
-            "discharges": {k: figures.suppress(v) for k, v in delivered["discharges"].items()},
+    try:
+        pub = publication()
+    except published.PeriodNotPublished:
+        return api_error(400, _("Figures are published for months that have ended: the year to date, a quarter "
+                                "or a month."), code="period_not_published")
+    data, delivered = pub.data, pub.delivery
+    body = {"first": pub.first.isoformat(), "last": pub.last.isoformat(), "hidden_mark": HIDDEN,
+            "national": pub.row(data["national"]), "regions": [pub.row(r) for r in data["regions"]],
+            "centers": [pub.row(c) for c in data["centers"]],
+            "outcomes": {area: {"children": pub.show(f"outcome:{area}"), "ss1": v["ss1"], "ss2": v["ss2"]}
+                         for area, v in pub.progress.items()},
+            "settings_mix": {k: pub.show(f"setting:{k}") for k in pub.settings},
+            "caregiver_support": {"sessions": pub.show("support_sessions"), "families": pub.show("support_families"),
+                                  "peer_groups": pub.show("peer_groups")},
+            "discharges": {k: pub.show(f"discharge:{k}") for k in pub.discharge_reasons},
             "satisfaction": delivered["satisfaction"],
             "coverage_of_need": {key: round(share, 4) if share is not None else None
-                                 for key, share in figures.public_need_coverage(data["regions"], year=year).items()},
-            "months": [m.public() for m in figures.monthly(first=first, last=last)],
-            "timeliness": {key: {name: figures.public_spread(spread) for name, spread in values.items()}
-                           for key, values in figures.timeliness(first=first, last=last).items()}}
+                                 for key, share in pub.need_coverage().items()},
+            "months": [{"month": f"{pub.year}-{m:02d}", "referrals": pub.show("referrals", period=(m, m2)),
+                        "enrolled": pub.show("enrolled", period=(m, m2)),
+                        "families_served": pub.show("served", period=(m, m2))} for m, m2 in pub.months()],
+            "timeliness": {row.key: {name: figures.public_spread(spread, pub.show(f"timeliness:{name}", row.key))
+                                     for name, spread in pub.timeliness[row.key].items()}
+                           for row in [data["national"], *data["regions"], *data["centers"]]}}
     return jsonify(body)

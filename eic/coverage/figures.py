@@ -1,14 +1,14 @@
 """Counts per center for a period, from the referrals and sessions tables; no row ever leaves with a name.
 
-Every count from 1 to 4 is shown as "<5" by the pages, the API and the files (``suppress``), so that a small
-region's children cannot be singled out.
+These are the true counts. What the pages, the API and the files publish from them, with small counts and the
+counts that would give them away hidden, is ``published``.
 """
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
 
-from eic.capacity.figures import merged_timeliness, months, timeliness_all
+from eic.capacity.figures import merged_timeliness, timeliness_all
 from eic.capacity.served import served_by_center
 from eic.centers.models import Center, Region
 from eic.extensions import db
@@ -16,13 +16,6 @@ from eic.referrals.models import Referral, StatusChange
 from eic.referrals.status import Status
 
 SMALL = 5
-
-
-def suppress(n):
-    """A count safe to publish: 1-4 become "<5"; None stays None."""
-    if n is None:
-        return None
-    return "<5" if 0 < n < SMALL else n
 
 
 @dataclass
@@ -51,15 +44,6 @@ class Row:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for reason, n in other.declined_by_reason.items():
             self.declined_by_reason[reason] = self.declined_by_reason.get(reason, 0) + n
-
-    def public(self) -> dict:
-        """The row as published: small counts suppressed."""
-        return {"key": self.key, "name": {"kk": self.name_kk, "ru": self.name_ru, "en": self.name_en},
-                "referrals": suppress(self.referrals), "accepted": suppress(self.accepted),
-                "declined": suppress(self.declined), "redirected": suppress(self.redirected),
-                "enrolled": suppress(self.enrolled), "families_served": suppress(self.served),
-                "target": self.target, "percent_of_target": self.percent_of_target if self.served >= SMALL else None,
-                "declined_by_reason": {k: suppress(v) for k, v in sorted(self.declined_by_reason.items())}}
 
 
 def _count_by_center(stmt):
@@ -99,14 +83,15 @@ def coverage(*, first: date, last: date) -> dict:
             row.declined_by_reason[reason or "other"] = row.declined_by_reason.get(reason or "other", 0) + n
         else:
             row.redirected += n
-    per_region, national = {}, Row("KZ", "Қазақстан", "Казахстан", "Kazakhstan")
+    per_region, national, members = {}, Row("KZ", "Қазақстан", "Казахстан", "Kazakhstan"), {}
     for c in centers:
         region = regions[c.region_id]
         agg = per_region.setdefault(region.id, Row(region.iso_code, region.name_kk, region.name_ru, region.name_en))
         agg.add(per_center[c.id])
         national.add(per_center[c.id])
+        members.setdefault(region.iso_code, []).append(c.code)
     return {"national": national, "regions": sorted(per_region.values(), key=lambda r: -r.served),
-            "centers": [per_center[c.id] for c in centers]}
+            "centers": [per_center[c.id] for c in centers], "members": members}
 
 
 def timeliness(*, first: date, last: date) -> dict:
@@ -120,38 +105,6 @@ def timeliness(*, first: date, last: date) -> dict:
     result = {"KZ": merged_timeliness(values, [c.id for c in centers])}
     result.update({iso: merged_timeliness(values, ids) for iso, ids in by_region.items()})
     result.update({c.code: merged_timeliness(values, [c.id]) for c in centers})
-    return result
-
-
-@dataclass
-class Month:
-    """One month's national referrals, enrolments and families served; ``public`` applies small-count suppression."""
-    first: date
-    last: date
-    referrals: int
-    enrolled: int
-    served: int
-
-    def public(self) -> dict:
-        return {"month": self.first.strftime("%Y-%m"), "referrals": suppress(self.referrals),
-                "enrolled": suppress(self.enrolled), "families_served": suppress(self.served)}
-
-
-def monthly(*, first: date, last: date) -> list[Month]:
-    """National figures month by month: referrals received (originals only), children enrolled, and families
-    served in the month (a child served in two months counts in each month, once in the period's total)."""
-    month = func.extract("month", Referral.referred_on)
-    received = dict(db.session.execute(select(month, func.count()).where(
-        Referral.referred_on >= first, Referral.referred_on <= last, Referral.redirected_from_id.is_(None))
-        .group_by(month)).all())
-    enrolled_month = func.extract("month", Referral.enrolled_on)
-    enrolled = dict(db.session.execute(select(enrolled_month, func.count(func.distinct(Referral.child_id))).where(
-        Referral.enrolled_on >= first, Referral.enrolled_on <= last).group_by(enrolled_month)).all())
-    result = []
-    for start, end in months(first, last):
-        served = sum(served_by_center(start, end).values())
-        result.append(Month(start, end, int(received.get(start.month, 0)), int(enrolled.get(start.month, 0)),
-                            served))
     return result
 
 
@@ -177,18 +130,9 @@ def need_coverage(regions_rows, *, year: int) -> dict:
     return result
 
 
-def public_need_coverage(regions_rows, *, year: int) -> dict:
-    """Coverage of need as the page, the workbook and the API publish it: nationally, and for each region that
-    served at least SMALL families (a smaller count is suppressed, and so is its share); None where unknown."""
-    need = need_coverage(regions_rows, year=year)
-    published = {row.key: need.get(row.key) if row.served >= SMALL else None for row in regions_rows}
-    published["KZ"] = need["KZ"]
-    return published
-
-
-def public_spread(s) -> dict:
-    """A timeliness figure as published: the count suppressed, and no median or share from fewer than 5."""
+def public_spread(s, children) -> dict:
+    """A timeliness figure as published: ``children`` as published, and no median or share from fewer than 5."""
     enough = s.count >= SMALL
-    return {"children": suppress(s.count), "median_days": s.median if enough else None,
+    return {"children": children, "median_days": s.median if enough else None,
             "p90_days": s.p90 if enough else None,
             "within_target": round(s.within_target, 3) if enough and s.within_target is not None else None}

@@ -1,5 +1,6 @@
-"""The weekly coverage workbook for the ministry: the year to date, kept on disk for download."""
-from datetime import date, timedelta
+"""The weekly coverage workbook for the ministry: the year to the last month that has ended, kept on disk for
+download (whole months only, as the page: ``published``)."""
+from datetime import date
 from pathlib import Path
 
 from flask import current_app
@@ -27,19 +28,21 @@ def weekly_workbook(now) -> str:
     from eic.core.xlsx import write_workbook
 
     from .exports import coverage_sheets
+    from .published import default_period, publish
 
-    until = now.astimezone(ALMATY).date() - timedelta(days=1)
-    first = date(until.year, 1, 1)
+    today = now.astimezone(ALMATY).date()
+    year, first_month, last_month = default_period(today)
+    pub = publish(year, first_month, last_month, today=today)
     period = weekly(now)
     for language in current_app.config["EIC_LANGUAGES"]:
         name = workbook_name(period, language)
         # Written beside and renamed: a reader never sees half a file.
         partial = reports_dir() / f".{name}.part"
         with force_locale(language):
-            write_workbook(str(partial), coverage_sheets(first, until, until.year))
+            write_workbook(str(partial), coverage_sheets(pub))
         partial.replace(reports_dir() / name)
     notify_each(users_with_role(Role.MINISTRY), kind="coverage_workbook", key=f"workbook:{period}",
-                params={"date": until.isoformat()})
+                params={"date": pub.last.isoformat()})
     return outcome(N_("Workbooks written: %(n)s"), n=len(current_app.config["EIC_LANGUAGES"]))
 
 
@@ -49,13 +52,12 @@ def workbook_name(period: str, language: str) -> str:
 
 
 def kept_workbooks(language: str) -> list[tuple[date, str]]:
-    """The weekly workbooks in ``language`` kept on disk, newest first, with the last day they count (the Sunday
-    before the Monday they were written)."""
+    """The weekly workbooks in ``language`` kept on disk, newest first, with the Monday they were written."""
     found = []
     for path in reports_dir().glob(f"coverage-*-W*-{language}.xlsx"):
         year, week = path.name.split("-")[1], path.name.split("-")[2][1:]
         if year.isdigit() and week.isdigit():
-            found.append((date.fromisocalendar(int(year), int(week), 1) - timedelta(days=1), path.name))
+            found.append((date.fromisocalendar(int(year), int(week), 1), path.name))
     return sorted(found, reverse=True)
 
 

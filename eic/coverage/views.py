@@ -1,7 +1,7 @@
 """The ministry's coverage page: aggregates only."""
-from datetime import date, timedelta
+import re
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
 from eic.capacity.figures import TIMELINESS_LABELS, timeliness_targets
@@ -12,23 +12,51 @@ from eic.core.validation import parse_int
 from eic.core.xlsx import xlsx_response
 from eic.therapy.forms import DISCHARGE_LABELS, SETTING_LABELS
 
-from . import exports, figures, outcomes
-from .figures import SMALL, suppress
+from . import exports, published
+from .disclosure import HIDDEN
 from .tasks import kept_workbooks
 
 bp = Blueprint("coverage", __name__, template_folder="templates", url_prefix="/coverage")
 
 
-def period_from_request():
-    """(first, last, year) from ``year``, ``from_month`` and ``to_month``; 404 on nonsense."""
+def requested_period() -> tuple[int, int, int]:
+    """(year, first month, last month) from ``year`` and ``period`` (``1-11``) or ``from_month``/``to_month``;
+    404 on a year outside 2020..now, ``PeriodNotPublished`` on a period that is not two numbers. Defaults to the
+    year to date."""
     today = almaty_today()
-    year = parse_int(request.args.get("year") or "") or today.year
-    first_month = parse_int(request.args.get("from_month") or "") or 1
-    last_month = parse_int(request.args.get("to_month") or "") or 12
-    if not (2020 <= year <= today.year and 1 <= first_month <= last_month <= 12):
+    default_year, default_first, default_last = published.default_period(today)
+    year = parse_int(request.args.get("year") or "") or default_year
+    if not 2020 <= year <= today.year:
         abort(404)
-    after = date(year + (last_month == 12), last_month % 12 + 1, 1)
-    return date(year, first_month, 1), min(after - timedelta(days=1), today), year
+    if "period" in request.args:
+        match = re.fullmatch(r"(\d{1,2})-(\d{1,2})", request.args["period"])
+        if not match:
+            raise published.PeriodNotPublished(request.args["period"])
+        return year, int(match[1]), int(match[2])
+    first_month = parse_int(request.args.get("from_month") or "") or 1
+    last_month = parse_int(request.args.get("to_month") or "") or (
+        default_last if year == default_year else published.last_complete_month(year, today))
+    return year, first_month, last_month
+
+
+def publication() -> published.Publication:
+    """The figures asked for; raises ``PeriodNotPublished``."""
+    year, first_month, last_month = requested_period()
+    return published.publish(year, first_month, last_month, today=almaty_today())
+
+
+def period_choices(year: int) -> list[tuple[str, str]]:
+    """The periods offered for ``year``: the year to each ended month, the ended quarters and the months."""
+    from flask_babel import gettext as _
+
+    from eic.core.i18n import month_name
+
+    last = published.last_complete_month(year, almaty_today())
+    choices = [(f"1-{m}", _("January to %(month)s", month=month_name(m)) if m > 1 else month_name(1))
+               for m in range(last, 0, -1)]
+    choices += [(f"{q}-{q + 2}", _("Quarter %(n)s", n=(q + 2) // 3)) for q in (1, 4, 7, 10) if q + 2 <= last]
+    choices += [(f"{m}-{m}", month_name(m)) for m in range(1, last + 1)]
+    return choices
 
 
 @bp.route("/")
@@ -38,34 +66,31 @@ def index():
 
     from eic.core.i18n import localized
 
-    first, last, year = period_from_request()
-    data = figures.coverage(first=first, last=last)
-    monthly = figures.monthly(first=first, last=last)
-    need = figures.public_need_coverage(data["regions"], year=year)
-    regions = data["regions"]
+    try:
+        pub = publication()
+    except published.PeriodNotPublished:
+        flash(_("Figures are published for months that have ended: the year to date, a quarter or a month."),
+              "error")
+        return redirect(url_for("coverage.index"))
+    regions = pub.data["regions"]
+    months = pub.months()
     charts = {
         "regions": {"type": "bar", "horizontal": True, "labels": [localized(r, "name") for r in regions],
-                    "datasets": [{"label": _("Families served"), "data": [chartable(r.served) for r in regions]},
+                    "datasets": [{"label": _("Families served"), "data": [pub.count("served", r.key) for r in regions]},
                                  {"label": _("Target for the period"), "data": [r.target for r in regions]}]},
-        "months": {"type": "line", "labels": [m.first.strftime("%Y-%m") for m in monthly],
-                   "datasets": [{"label": _("Referrals received"), "data": [chartable(m.referrals) for m in monthly]},
-                                {"label": _("Children enrolled"), "data": [chartable(m.enrolled) for m in monthly]},
-                                {"label": _("Families served in the month"),
-                                 "data": [chartable(m.served) for m in monthly]}]},
+        "months": {"type": "line", "labels": [f"{pub.year}-{m:02d}" for m, _m in months],
+                   "datasets": [{"label": label, "data": [pub.count(measure, period=m) for m in months]}
+                                for measure, label in (("referrals", _("Referrals received")),
+                                                       ("enrolled", _("Children enrolled")),
+                                                       ("served", _("Families served in the month")))]},
     }
-    return render_template("coverage/index.html", data=data, first=first, last=last, year=year,
-                           today=almaty_today(), suppress=suppress, monthly=monthly, charts=charts,
-                           timeliness=figures.timeliness(first=first, last=last),
-                           timeliness_labels=TIMELINESS_LABELS, targets=timeliness_targets(),
-                           setting_labels=SETTING_LABELS, discharge_labels=DISCHARGE_LABELS,
-                           progress=outcomes.progress(first=first, last=last),
-                           delivery=outcomes.delivery(first=first, last=last), need=need,
-                           weekly_workbooks=kept_workbooks(str(get_locale() or "kk"))[:8])
-
-
-def chartable(n):
-    """A count for a chart: 1 to 4 left out (a gap), as the tables show "<5"."""
-    return None if n is not None and 0 < n < SMALL else n
+    return render_template("coverage/index.html", pub=pub, data=pub.data, first=pub.first, last=pub.last,
+                           year=pub.year, today=almaty_today(), months=months, charts=charts,
+                           period_choices=period_choices(pub.year), hidden_mark=HIDDEN,
+                           timeliness=pub.timeliness, timeliness_labels=TIMELINESS_LABELS,
+                           targets=timeliness_targets(), setting_labels=SETTING_LABELS,
+                           discharge_labels=DISCHARGE_LABELS, progress=pub.progress, delivery=pub.delivery,
+                           need=pub.need_coverage(), weekly_workbooks=kept_workbooks(str(get_locale() or "kk"))[:8])
 
 
 @bp.route("/weekly/<name>")
@@ -86,5 +111,12 @@ def weekly(name):
 def export():
     """The coverage report as a workbook: summary, regions, centers, months and timeliness; small counts
     suppressed."""
-    first, last, year = period_from_request()
-    return xlsx_response(f"coverage-{first}-{last}.xlsx", exports.coverage_sheets(first, last, year))
+    from flask_babel import gettext as _
+
+    try:
+        pub = publication()
+    except published.PeriodNotPublished:
+        flash(_("Figures are published for months that have ended: the year to date, a quarter or a month."),
+              "error")
+        return redirect(url_for("coverage.index"))
+    return xlsx_response(f"coverage-{pub.first}-{pub.last}.xlsx", exports.coverage_sheets(pub))

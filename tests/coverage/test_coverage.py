@@ -5,6 +5,8 @@ from openpyxl import load_workbook
 
 from eic.core.roles import Role
 from eic.coverage import figures
+from eic.coverage.disclosure import HIDDEN
+from eic.coverage.published import publish
 from eic.referrals.status import Status
 from tests.factories.centers import center
 from tests.factories.referrals import ChildFactory, ReferralFactory, StatusChangeFactory
@@ -18,10 +20,6 @@ def make(center_code, n, **kw):
         child = ChildFactory(last_name="Жекеқұпия", first_name="Атаулы")
         rows.append(ReferralFactory(center=center(center_code), child=child, referred_on=date(YEAR, 3, 5), **kw))
     return rows
-
-
-def test_suppression_rule():
-    assert [figures.suppress(n) for n in (0, 1, 4, 5, 12, None)] == [0, "<5", "<5", 5, 12, None]
 
 
 def test_counts_per_center_region_and_nation(ctx):
@@ -43,8 +41,9 @@ def test_counts_per_center_region_and_nation(ctx):
     # The redirected referral counts once, where it was first received, with its original date.
     assert rows["atyrau"].referrals == 1 and rows["aral"].referrals == 0 and rows["atyrau"].redirected == 1
     assert data["national"].referrals == 9
-    public = rows["oral"].public()
-    assert public["declined"] == "<5" and public["declined_by_reason"] == {"not_eligible_age": "<5"}
+    public = publish(YEAR, 1, 3, today=date(YEAR, 12, 1))
+    row = public.row(next(c for c in public.data["centers"] if c.key == "oral"))
+    assert row["declined"] == "x" and row["declined_by_reason"] == {"not_eligible_age": "x"}
 
 
 def test_no_personal_data_and_small_counts_hidden_on_every_output(client, api, login_as, session):
@@ -60,15 +59,24 @@ def test_no_personal_data_and_small_counts_hidden_on_every_output(client, api, l
     for text in (page, body, cells):
         assert "Жекеқұпия" not in text and "Атаулы" not in text
         assert not any(iin in text for iin in iins)
-        assert "<5" in text or "&lt;5" in text
+        assert HIDDEN in text
     oral = next(c for c in api.get(f"/api/v1/coverage?year={YEAR}").json["centers"] if c["key"] == "oral")
-    assert oral["enrolled"] == "<5" and oral["percent_of_target"] is None
+    assert oral["enrolled"] == HIDDEN and oral["percent_of_target"] is None
 
 
-def test_bad_periods_are_404(client, login_as):
-    login_as(Role.MINISTRY)
+def test_bad_periods_are_refused_with_a_message(client, api, login_as):
+    ministry = login_as(Role.MINISTRY)
     assert client.get("/coverage/?year=1990").status_code == 404
-    assert client.get("/coverage/?year=2026&from_month=5&to_month=2").status_code == 404
+    # Months that have not ended, backwards ranges and ranges that would give months away by subtraction.
+    for query in ("from_month=5&to_month=2", "from_month=2&to_month=5", "period=12-12", "period=1-12",
+                  "period=nonsense"):
+        answer = client.get(f"/coverage/?year=2026&{query}", headers={"Accept-Language": "ru"})
+        assert answer.status_code == 302, query
+        page = client.get(answer.location, headers={"Accept-Language": "ru"}).get_data(as_text=True)
+        assert "Показатели публикуются за закончившиеся месяцы" in page
+    api.as_user(ministry)
+    answer = api.get("/api/v1/coverage?year=2026&from_month=2&to_month=5")
+    assert answer.status_code == 400 and answer.json["error"]["code"] == "period_not_published"
 
 
 def test_monthly_trends_count_a_child_in_each_month_once(ctx):
@@ -86,11 +94,10 @@ def test_monthly_trends_count_a_child_in_each_month_once(ctx):
     # A redirected copy keeps its date and is not a second referral received.
     ReferralFactory(center=center("aral"), child=child.child, referred_on=child.referred_on,
                     redirected_from_id=child.id, is_open=False)
-    months = figures.monthly(first=date(YEAR, 3, 1), last=date(YEAR, 5, 31))
-    assert [(m.first.month, m.referrals, m.enrolled, m.served) for m in months] == [
-        (3, 1, 1, 1), (4, 0, 0, 1), (5, 0, 0, 0)]
-    assert months[0].public() == {"month": f"{YEAR}-03", "referrals": "<5", "enrolled": "<5",
-                                  "families_served": "<5"}
+    public = publish(YEAR, 1, 5, today=date(YEAR, 12, 1))
+    assert [(m, *(public.cells[(k, "KZ", (m, m))] for k in ("referrals", "enrolled", "served")))
+            for m in (3, 4, 5)] == [(3, 1, 1, 1), (4, 0, 0, 1), (5, 0, 0, 0)]
+    assert [public.show(k, period=(3, 3)) for k in ("referrals", "enrolled", "served")] == ["x", "x", "x"]
     assert figures.coverage(first=date(YEAR, 3, 1), last=date(YEAR, 5, 31))["national"].served == 1
 
 
@@ -103,6 +110,6 @@ def test_timeliness_nationally_is_taken_from_the_children(ctx):
     assert result["KZ"]["first_contact"].count == 6 and result["KZ"]["first_contact"].median == 2
     assert result["aktobe"]["first_contact"].within_target == 1.0
     assert result["KZ-27"]["first_contact"].count == 1  # West Kazakhstan region (Oral)
-    assert figures.public_spread(result["oral"]["first_contact"]) == {
-        "children": "<5", "median_days": None, "p90_days": None, "within_target": None}
-    assert figures.public_spread(result["KZ"]["first_contact"])["within_target"] == round(5 / 6, 3)
+    assert figures.public_spread(result["oral"]["first_contact"], "x") == {
+        "children": "x", "median_days": None, "p90_days": None, "within_target": None}
+    assert figures.public_spread(result["KZ"]["first_contact"], 6)["within_target"] == round(5 / 6, 3)

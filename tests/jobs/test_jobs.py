@@ -198,9 +198,9 @@ def test_rollout_reminders_and_the_weekly_workbook(team, app):
     # One workbook per language, each in its own language.
     headings = {}
     for language in ("kk", "ru", "en"):
-        assert kept_workbooks(language) == [(date(2026, 11, 15), f"coverage-2026-W47-{language}.xlsx")]
+        assert kept_workbooks(language) == [(date(2026, 11, 16), f"coverage-2026-W47-{language}.xlsx")]
         sheet = load_workbook(reports_dir() / f"coverage-2026-W47-{language}.xlsx").worksheets[0]
-        headings[language] = " ".join(str(c.value) for row in sheet.iter_rows(max_row=5) for c in row)
+        headings[language] = " ".join(str(c.value) for row in sheet.iter_rows(max_row=6) for c in row)
     assert "Kazakhstan" in headings["en"] and "Kazakhstan" not in headings["ru"]
     assert headings["ru"] != headings["kk"]
     assert len(got(ministry, "coverage_workbook")) == 1
