@@ -49,6 +49,8 @@ class Config:
     EIC_SCHEDULER_POLL_SECONDS = int(os.environ.get("EIC_SCHEDULER_POLL_SECONDS", "10"))
     # Log-in attempts per client address (Flask-Limiter): memory:// counts per process; redis://... shares them.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Several installations (or test runs) on one Redis keep their counts apart by this prefix.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "eic")
     RATELIMIT_HEADERS_ENABLED = True
     EIC_LOGIN_LIMIT = os.environ.get("EIC_LOGIN_LIMIT", "10 per minute; 60 per hour")
     # With SQLite: the lock file that makes one scheduler per host (default: instance/scheduler.lock).

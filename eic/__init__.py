@@ -18,7 +18,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     config_name = config_name or os.environ.get("EIC_CONFIG", "development")
     if config_name not in CONFIGS:
         raise RuntimeError(f"EIC_CONFIG must be one of {', '.join(CONFIGS)}, not {config_name!r}")
-    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    from .core.retry import RetryingFlask
+
+    app = RetryingFlask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
     from .core.inputs import BoundedInt
 
     # Before any route is added: every <int:...> in a URL is bounded to the database's INTEGER.
@@ -36,6 +38,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    if config_name == "production" and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        # Honest about the default: each worker process keeps its own counts, so with N workers (or hosts) an
+        # address gets N times the limit. The per-account wait after wrong passwords is in the database and
+        # holds everywhere; the per-address limit needs Redis for that.
+        app.logger.warning("RATELIMIT_STORAGE_URI is memory://: log-in limits per address are counted in each "
+                           "worker process separately; set RATELIMIT_STORAGE_URI=redis://... to share them")
     from .core.i18n import select_locale, select_timezone
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

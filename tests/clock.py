@@ -1,9 +1,9 @@
 """Test helpers about today's date (the tests run on any day of the year)."""
 
 
-def months_so_far(year: int) -> int:
-    """How many months of ``year`` a period page shows today: up to the current month in the current year."""
+def months_published(year: int) -> int:
+    """How many months of ``year`` the ministry's figures show today: the months that have ended."""
     from eic.core.timeutil import almaty_today
+    from eic.coverage.published import last_complete_month
 
-    today = almaty_today()
-    return today.month if today.year == year else 12
+    return last_complete_month(year, almaty_today())

@@ -163,7 +163,10 @@ def database_unavailable(exc):
         db.session.rollback()
     except Exception:  # noqa: BLE001 - the connection may be gone; the session is discarded anyway
         db.session.remove()
-    message = _("Not saved: the database is briefly unavailable. Please try again in a moment.")
+    if request.method in ("GET", "HEAD"):
+        message = _("The database is briefly unavailable. Please try again in a moment.")
+    else:
+        message = _("Not saved: the database is briefly unavailable. Please try again in a moment.")
     if is_api_request():
         from .api import api_error
 

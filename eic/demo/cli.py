@@ -27,6 +27,8 @@ def load(if_empty, per_center):
 
 def print_logins(logins=None):
     click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+    click.echo("  (The demo makes the second factor optional; a real installation requires it for coordinators,")
+    click.echo("  administrators, the ministry and the foundation: Settings, accounts.second_factor.<role>.)")
     if logins is None:
         click.echo("  admin@eic.demo, foundation@eic.demo, ministry@eic.demo,")
         click.echo("  coordinator.<center>@eic.demo, speech_therapist1.<center>@eic.demo,")

@@ -49,11 +49,23 @@ def already_loaded() -> bool:
     return bool(db.session.scalar(select(func.count()).select_from(User)))
 
 
+def relax_second_factor():
+    """A demonstration is opened by people without the demo accounts' authenticator app: the second factor,
+    required by default for coordinators, administrators, the ministry and the foundation, is made optional here
+    (a setting row, as an administrator would write it). A real installation keeps the default."""
+    from eic.accounts.settings import SECOND_FACTOR
+    from eic.core.settings import Setting
+
+    for definition in SECOND_FACTOR.values():
+        db.session.merge(Setting(key=definition.key, value=0))
+
+
 def load_demo(*, referrals_per_center=15, seed=2026, today: date | None = None) -> list[tuple[str, str, str]]:
     """Load everything; returns (role, e-mail, where) for the printed logins. Flushes, does not commit."""
     rng = random.Random(seed)
     today = today or almaty_today()
     load_reference()
+    relax_second_factor()
     hashed = hash_password(DEMO_PASSWORD)
     logins = []
 

@@ -7,10 +7,16 @@ from eic.accounts import services
 from eic.accounts.models import ApiToken, User
 from eic.core.roles import Role
 from eic.extensions import db
+from tests.conftest import form_login
 from tests.factories.accounts import PASSWORD, UserFactory, user_for_role
 
 
 def login(client, email, password=PASSWORD):
+    return form_login(client, email, password)
+
+
+def password_step(client, email, password=PASSWORD):
+    """Only the first step of a log-in: the e-mail and password."""
     return client.post("/login", data={"email": email, "password": password})
 
 
@@ -113,7 +119,7 @@ def test_open_redirect_after_login_is_refused(client, session, target):
     """``next=/%09/evil.example`` led to //evil.example (a browser drops the tab); %0A gave a 500."""
     user = UserFactory()
     session.commit()
-    response = client.post(f"/login?next={target}", data={"email": user.email, "password": PASSWORD})
+    response = form_login(client, user.email, PASSWORD, address=f"/login?next={target}")
     assert response.status_code == 302 and response.location in ("/", "http://localhost/"), response.location
     from urllib.parse import unquote, urlsplit
 
@@ -125,7 +131,7 @@ def test_open_redirect_after_login_is_refused(client, session, target):
 def test_a_plain_next_path_is_followed(client, session):
     user = UserFactory(role=Role.ADMIN)
     session.commit()
-    response = client.post("/login?next=/admin/users%3Fq%3Dx", data={"email": user.email, "password": PASSWORD})
+    response = form_login(client, user.email, PASSWORD, address="/login?next=/admin/users%3Fq%3Dx")
     assert response.location.endswith("/admin/users?q=x")
 
 
@@ -375,19 +381,19 @@ def test_a_strong_password_is_taken(session):
     assert services.authenticate("strong@eic.kz", "тау өзен қалам 2026") == user
 
 
-def test_a_second_factor_guards_the_log_in_and_can_be_required_per_role(app, client, session):
+def test_a_second_factor_guards_the_log_in_and_is_required_by_default_for_wide_access(app, client, session):
     """Staff with access to many children log in with a time-based code (RFC 6238) or a one-time recovery code;
-    a setting requires it per role, and until it is set up nothing else opens."""
+    it is required by default for coordinators, administrators, the ministry and the foundation (a setting per
+    role), and until it is set up nothing else opens."""
     import pyotp
 
     from eic.core.settings import set_setting
 
     admin = UserFactory(role=Role.ADMIN)
-    coordinator = user_for_role(Role.COORDINATOR)
+    coordinator = user_for_role(Role.COORDINATOR, totp_secret=None)
+    specialist = user_for_role(Role.SPECIALIST)
     session.commit()
-    set_setting("accounts.second_factor.coordinator", 1, actor=admin)
-    session.commit()
-    assert login(client, coordinator.email).status_code == 302
+    assert password_step(client, coordinator.email).status_code == 302
     assert client.get("/intake/queue").location.endswith("/account/second-factor")  # nothing else opens
     page = client.get("/account/second-factor").get_data(as_text=True)
     secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', page).group(1)
@@ -402,7 +408,7 @@ def test_a_second_factor_guards_the_log_in_and_can_be_required_per_role(app, cli
     assert coordinator.totp_secret == secret and codes[0].replace("-", "") not in str(coordinator.recovery_codes)
     # The next log-in asks for the code; a password alone logs nobody in.
     fresh = app.test_client()
-    step = login(fresh, coordinator.email)
+    step = password_step(fresh, coordinator.email)
     assert step.location.startswith("/login/code")
     assert fresh.get("/intake/queue").status_code == 302
     assert fresh.post("/login/code", data={"code": "123456"}).status_code == 422
@@ -411,5 +417,13 @@ def test_a_second_factor_guards_the_log_in_and_can_be_required_per_role(app, cli
     # A recovery code works once.
     for expected in (302, 422):
         other = app.test_client()
-        login(other, coordinator.email)
+        password_step(other, coordinator.email)
         assert other.post("/login/code", data={"code": codes[0]}).status_code == expected
+    # Optional for a specialist by default; a setting makes it required for the role.
+    other = app.test_client()
+    assert password_step(other, specialist.email).location in ("/", "http://localhost/")
+    set_setting("accounts.second_factor.specialist", 1, actor=admin)
+    session.commit()
+    other = app.test_client()
+    password_step(other, specialist.email)
+    assert other.get("/").location.endswith("/account/second-factor")

@@ -7,7 +7,7 @@ from eic.accounts.services import hash_password
 from eic.core.roles import Role
 from eic.extensions import db
 from tests.browser.conftest import log_in
-from tests.clock import months_so_far
+from tests.clock import months_published
 
 pytestmark = pytest.mark.browser
 PASSWORD = "browser-test-password"
@@ -41,7 +41,7 @@ def test_coverage_in_russian_with_download(browser, live_server, ministry, shot,
     # The charts are drawn from the vendored Chart.js (no network): the canvases have pixels.
     chart = "Chart.getChart(document.querySelector('[data-testid=chart-%s]'))"
     page.wait_for_function("() => window.Chart && " + chart % "regions")
-    assert page.evaluate("() => " + chart % "months" + ".data.labels.length") == months_so_far(2026)
+    assert page.evaluate("() => " + chart % "months" + ".data.labels.length") == months_published(2026)
     shot(page, "21-ministry-coverage-ru")
     with page.expect_download() as info:
         page.click("[data-testid=download]")

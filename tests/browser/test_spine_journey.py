@@ -2,6 +2,7 @@
 the pediatrician sees the child enrolled."""
 from datetime import timedelta
 
+import pyotp
 import pytest
 
 from eic.accounts.services import create_user, hash_password
@@ -26,8 +27,9 @@ def people(live_app):
         clinic = polyclinic_by_name("Ақтөбе №1 емхана", create_in=aktobe.region)
         create_user(email="ped@browser.test", full_name="Педиатр Сынақова", role=Role.PEDIATRICIAN, password=None,
                     hashed_password=hashed, polyclinic=clinic)
-        create_user(email="coord@browser.test", full_name="Үйлестіруші Демобаев", role=Role.COORDINATOR,
-                    password=None, hashed_password=hashed, center=aktobe)
+        coordinator = create_user(email="coord@browser.test", full_name="Үйлестіруші Демобаев",
+                                  role=Role.COORDINATOR, password=None, hashed_password=hashed, center=aktobe)
+        coordinator.totp_secret = pyotp.random_base32()  # enrolled: a coordinator logs in with a code
         for code in ("speech_therapist", "neurologist", "rehab_physician", "physiotherapist", "psychologist",
                      "occupational_therapist"):
             create_user(email=f"{code}@browser.test", full_name=f"Маман {code}", role=Role.SPECIALIST,

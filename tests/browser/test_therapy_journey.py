@@ -6,7 +6,7 @@ import pytest
 
 from eic.accounts.services import hash_password
 from eic.core.roles import Role
-from eic.core.timeutil import holiday_name
+from eic.core.timeutil import ALMATY, almaty_today, holiday_name
 from eic.extensions import db
 from eic.referrals.status import Status
 from eic.therapy.models import TherapySession
@@ -46,8 +46,10 @@ def world(live_app):
                                       starts_at=now - timedelta(minutes=50), ends_at=now - timedelta(minutes=20),
                                       busy_from=now - timedelta(minutes=50), busy_until=now - timedelta(minutes=20)))
         db.session.commit()
+        # Close to Almaty midnight the session 50 minutes ago lies on the day before: "My day" is opened on it.
+        day = (now - timedelta(minutes=50)).astimezone(ALMATY).date()
         return {"referral": referral.id, "child": referral.child.full_name, "specialist": specialist.full_name,
-                "coordinator": coordinator.email}
+                "coordinator": coordinator.email, "day": day}
 
 
 def log_in(page, base, email):
@@ -97,6 +99,8 @@ def test_plan_series_clash_attendance_note(browser, live_server, world, shot):
     spec = browser.new_context(locale="ru-RU").new_page()
     log_in(spec, live_server, "spec2@browser.test")
     spec.click("a[href='/therapy/my-day']")
+    if world["day"] != almaty_today():
+        spec.goto(f"{live_server}/therapy/my-day?day={world['day'].isoformat()}")
     assert world["child"] in spec.locator("[data-testid=my-day]").inner_text()
     spec.locator("[data-testid=my-day] a").first.click()
     attendance = spec.locator("[data-testid=attendance-form]")

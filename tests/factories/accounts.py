@@ -1,9 +1,11 @@
 from datetime import timedelta
 
 import factory
+import pyotp
 
 from eic.accounts.models import ApiToken, PasswordReset, User
 from eic.accounts.services import hash_password
+from eic.accounts.settings import REQUIRED_BY_DEFAULT
 from eic.core.roles import Role
 from eic.core.timeutil import utc_now
 
@@ -30,6 +32,9 @@ class UserFactory(Factory):
     password_hash = factory.LazyFunction(password_hash)
     role = Role.ADMIN
     languages = "kk,ru"
+    # The roles that must use a second factor by default have one set up, as in a real installation; a test
+    # that logs in through the form gives the code (tests.conftest.totp_code).
+    totp_secret = factory.LazyAttribute(lambda o: pyotp.random_base32() if o.role in REQUIRED_BY_DEFAULT else None)
 
 
 class PediatricianFactory(UserFactory):

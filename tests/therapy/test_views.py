@@ -73,7 +73,8 @@ def test_specialist_records_attendance_and_a_note(client, login_as):
                          busy_until=start + timedelta(minutes=30))
     db.session.add(row)
     db.session.commit()
-    my_day = client.get("/therapy/my-day").get_data(as_text=True)
+    # "My day" of the session's own day (within an hour after Almaty midnight it was yesterday).
+    my_day = client.get(f"/therapy/my-day?day={start.astimezone(ALMATY).date().isoformat()}").get_data(as_text=True)
     assert referral.child.full_name in my_day and "Демо көшесі, 1" in my_day
     response = client.post(f"/therapy/sessions/{row.id}/note", data={"done": "Play"})
     assert response.status_code == 302
