@@ -12,7 +12,9 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Keep the application's loggers: a migration run inside a running process (tests, `flask db upgrade`) must not
+# silence them (fileConfig disables every existing logger by default).
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 # Revisions import shared helpers (guards.py) from this folder.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

@@ -10,6 +10,7 @@ from eic.core.roles import Role
 from eic.referrals.status import Status
 from tests.factories.accounts import user_for_role
 from tests.factories.centers import RoomFactory, center
+from tests.factories.intake import TeamMemberFactory
 from tests.factories.referrals import ReferralFactory
 from tests.factories.therapy import TherapySessionFactory
 
@@ -55,6 +56,11 @@ MATRIX = {
     "rollout_api.training": ("GET", "/api/v1/rollout/training", (Role.FOUNDATION, Role.MINISTRY, Role.COORDINATOR),
                              200),
     "jobs.index": ("GET", "/admin/jobs", (Role.ADMIN,), 200),
+    "audit.index": ("GET", "/admin/audit/", (Role.ADMIN,), 200),
+    "intake.emergency_accesses": ("GET", "/intake/emergency-access", (Role.COORDINATOR,), 200),
+    # On the team already: straight to the case.
+    "referrals.emergency_access": ("GET", "/referrals/{referral}/emergency-access", (Role.SPECIALIST,), 302),
+    "audit.export": ("GET", "/admin/audit/export.xlsx", (Role.ADMIN,), 200),
     "jobs.run_now": ("POST", "/admin/jobs/notifications.deliver_outbox/run", (Role.ADMIN,), 302),
     "jobs.outbox": ("GET", "/admin/outbox", (Role.ADMIN,), 200),
     "notifications.email_preferences": ("POST", "/notifications/email", ALL, 302),
@@ -157,7 +163,10 @@ def world(session):
     # A Wednesday at 10:00 in Almaty, years ahead and no holiday: inside the default hours whatever the sequence.
     start = datetime(2030, 1, 9, 5, tzinfo=timezone.utc)
     session_row = TherapySessionFactory(room=RoomFactory(center=referral.center), center_id=referral.center_id,
-                                        starts_at=start, ends_at=start + timedelta(minutes=45))
+                                        starts_at=start, ends_at=start + timedelta(minutes=45),
+                                        referral_id=referral.id, child_id=referral.child_id)
+    # The specialist works with the child (need to know: a specialist sees the children of their own team).
+    TeamMemberFactory(referral_id=referral.id, specialist=users[Role.SPECIALIST])
     from tests.factories.rollout import AllocationLineFactory, CohortFactory, VisitActionFactory, VisitFactory
 
     line = AllocationLineFactory(center_id=referral.center_id)
@@ -201,8 +210,7 @@ def test_access(client, api, login_as, world, endpoint, role):
 
 # The "other center" column: a record-bearing endpoint, asked by a user whose role may use it but who works at
 # another center (a pediatrician: one who did not write the referral), answers 404, as if the record did not
-# exist. No rule depends on the child's team yet (specialists see their center's children), so there is no
-# "own center, not on the team" column.
+# exist.
 RECORDS = ("{referral}", "{session}", "{line}")
 OUTSIDERS = (Role.PEDIATRICIAN, Role.COORDINATOR, Role.SPECIALIST)
 
@@ -231,3 +239,32 @@ def test_the_other_center_column_covers_every_record_endpoint():
     covered = {endpoint for endpoint, _role in outsider_cases()}
     assert {"referrals.detail", "referrals_api.read", "intake.case", "therapy.session_detail", "therapy_api.move",
             "therapy.plan", "rollout.line"} <= covered
+
+
+# The "own center, not on the team" column: a specialist of the same center who does not work with the child gets
+# 404 from every endpoint that shows or changes the child's record or sessions, pages and API alike; breaking the
+# glass is the one way in (tests/referrals/test_need_to_know.py).
+TEAM_EXCEPTIONS = {"referrals.emergency_access"}
+
+
+def off_team_cases():
+    for endpoint, (_method, template, allowed, _ok) in sorted(MATRIX.items()):
+        if allowed and Role.SPECIALIST in allowed and any(p in template for p in ("{referral}", "{session}")) \
+                and endpoint not in TEAM_EXCEPTIONS:
+            yield endpoint
+
+
+@pytest.mark.parametrize("endpoint", list(off_team_cases()))
+def test_a_specialist_off_the_team_does_not_find_the_child(client, api, login_as, world, endpoint):
+    method, template, _allowed, _ok = MATRIX[endpoint]
+    url = template.format(**world)
+    colleague = user_for_role(Role.SPECIALIST)  # same center, another team
+    if not url.startswith("/api/"):
+        login_as(colleague)
+    response = call(client, api, method, url, colleague)
+    assert response.status_code == 404, (endpoint, response.status_code)
+
+
+def test_the_off_team_column_covers_the_child_endpoints():
+    assert {"referrals.detail", "referrals_api.read", "intake.case", "therapy.session_detail",
+            "therapy.plan"} <= set(off_team_cases())

@@ -5,6 +5,7 @@ from functools import wraps
 from flask import g, request
 from flask_babel import gettext as _
 
+from eic.audit import services as audit
 from eic.core.api import api_error
 from eic.core.timeutil import utc_now
 from eic.extensions import db
@@ -45,4 +46,6 @@ def _mark_used(row) -> None:
     now = utc_now()
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
         row.last_used_at = now
+        # Token use is audited at the same resolution: one row per token and minute of use.
+        audit.record("token_use", actor=row.user, record_type="token", record_id=row.id, via="api")
         db.session.commit()

@@ -7,6 +7,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from eic.audit import services as audit
 from eic.core.errors import ValidationFailed
 from eic.core.roles import CENTER_ROLES, Role
 from eic.core.timeutil import utc_now
@@ -172,12 +173,20 @@ def update_user(user: User, *, full_name, role, center=None, polyclinic=None, di
         raise ValidationFailed(fields=errors)
     if role is not user.role:
         user.rotate_session()
+        audit.record("role_change", actor=actor, record_type="user", record_id=user.id,
+                     detail={"fields": {"role": {"old": user.role.value, "new": role.value}}})
+    before = {"full_name": user.full_name, "center_id": user.center_id, "polyclinic_id": user.polyclinic_id,
+              "discipline_id": user.discipline_id, "languages": user.languages, "caseload_limit": user.caseload_limit}
     user.full_name, user.role = full_name.strip(), role
     user.center = center if role in CENTER_ROLES else None
     user.polyclinic = polyclinic if role is Role.PEDIATRICIAN else None
     user.discipline = discipline if role is Role.SPECIALIST else None
     user.languages, user.caseload_limit = languages, caseload_limit
     db.session.flush()
+    after = {"full_name": user.full_name, "center_id": user.center_id, "polyclinic_id": user.polyclinic_id,
+             "discipline_id": user.discipline_id, "languages": user.languages, "caseload_limit": user.caseload_limit}
+    if fields := audit.changed_fields(before, after):
+        audit.record("account_change", actor=actor, record_type="user", record_id=user.id, detail={"fields": fields})
     return user
 
 
@@ -281,6 +290,8 @@ def end_sessions(user: User) -> None:
 def set_active(user: User, *, is_active: bool, actor) -> None:
     """Open or close an account. Either way its sessions end (the session token rotates); closing it also
     revokes its API tokens, so a closed account can do nothing from anywhere."""
+    audit.record("account_change", actor=actor, record_type="user", record_id=user.id,
+                 detail={"fields": {"is_active": {"old": user.is_active_account, "new": is_active}}})
     user.is_active_account = is_active
     user.rotate_session()
     if not is_active:

@@ -3,6 +3,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from eic.audit import services as audit
 from eic.core.auth import role_required
 from eic.core.errors import ValidationFailed
 from eic.core.forms import run_and_commit
@@ -53,7 +54,9 @@ def login():
         except services.AccountLocked:
             user = None  # answered exactly as a wrong password: the answer never tells that an account exists
         if user is None:
-            db.session.commit()  # the count of failed attempts
+            audit.record("login_failed", outcome="refused", record_type="user",
+                         detail={"email": (form.email.data or "")[:120]})
+            db.session.commit()  # the count of failed attempts, and the attempt itself
             flash(_("Wrong e-mail or password. After several wrong tries, log-in waits a few minutes."), "error")
         elif user and user.totp_secret:
             # The password was right; the second factor comes next, and until then nobody is logged in.
@@ -73,6 +76,7 @@ def _finish_login(user):
     lang = session.get("lang")
     session.clear()
     login_user(user)
+    audit.record("login", actor=user, record_type="user", record_id=user.id)
     session["login_at"] = session["last_seen"] = utc_now().timestamp()
     if lang:
         # A language chosen on the login page is the user's latest explicit choice.
@@ -98,6 +102,8 @@ def second_factor_code():
     if form.validate_on_submit():
         if services.check_second_factor(user, form.code.data):
             return _finish_login(user)
+        audit.record("login_failed", actor=user, outcome="refused", record_type="user", record_id=user.id,
+                     detail={"step": "second_factor"})
         db.session.commit()
         form.code.errors = [_("The code is wrong or has expired.")]
     return render_template("accounts/code.html", form=form), 422 if form.errors else 200
@@ -133,6 +139,7 @@ def second_factor():
 @login_required
 def logout():
     services.end_sessions(current_user)
+    audit.record("logout", record_type="user", record_id=current_user.id)
     db.session.commit()
     logout_user()
     session.clear()

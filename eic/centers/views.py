@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from eic.audit import services as audit
 from eic.core.auth import role_required
 from eic.core.errors import ValidationFailed
 from eic.core.forms import SpreadsheetForm, run_and_commit
@@ -86,14 +87,17 @@ def births_import():
         def load():
             rows.extend(read_rows(form.file.data.stream, columns=len(services.BIRTHS_COLUMNS)))
             counts.append(services.import_births(rows, actor=current_user))
+            audit.record("import", record_type="births", rows=counts[0], via="page")
 
         try:
             if run_and_commit(load, None, reraise=(SpreadsheetRejected, RowsInvalid)):
                 flash(_("Imported births for %(n)s regions and years.", n=counts[0]), "success")
                 return redirect(url_for("centers.births", year=rows[0][1][1]))
         except SpreadsheetRejected as exc:
+            audit.record_now("import", record_type="births", outcome="refused", via="page")
             form.file.errors = [exc.message]
         except RowsInvalid as exc:
+            audit.record_now("import", record_type="births", outcome="refused", via="page", rows=len(exc.errors))
             errors = exc.errors
     year = almaty_today().year - 1
     current = queries.births_by_region(year)

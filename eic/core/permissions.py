@@ -18,8 +18,18 @@ from eic.extensions import db
 
 # A rule is a tuple of (path on the record, attribute of the user) pairs that must all be equal. The path may go
 # through relationships ("referral.center_id"); a path through a collection holds when any member matches.
+# A rule may also hold a ``Condition``: a SQL criterion and its Python twin, for what equality cannot say (a
+# specialist's own team, an emergency access).
 # EVERYTHING: the role sees every record of the model.
 EVERYTHING = ()
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A part of a rule beyond equality: ``sql(model, user)`` gives the WHERE clause, ``check(record, user)`` the
+    same answer for a record in hand."""
+    sql: object
+    check: object
 
 
 @dataclass(frozen=True)
@@ -42,7 +52,8 @@ class Scope:
             return false()
         if rule == EVERYTHING:
             return true()
-        return and_(*(_sql(self.model, path, getattr(user, attr)) for path, attr in rule))
+        return and_(*(part.sql(self.model, user) if isinstance(part, Condition)
+                      else _sql(self.model, part[0], getattr(user, part[1])) for part in rule))
 
     def select(self, user):
         """SELECT of the records ``user`` may see."""
@@ -53,7 +64,8 @@ class Scope:
         rule = self._rule(user)
         if rule is None or record is None:
             return False
-        return all(_matches(record, path, getattr(user, attr)) for path, attr in rule)
+        return all(part.check(record, user) if isinstance(part, Condition)
+                   else _matches(record, part[0], getattr(user, part[1])) for part in rule)
 
 
 def _sql(model, path: str, value):

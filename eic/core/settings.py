@@ -58,6 +58,12 @@ def set_setting(key: str, value, *, actor) -> None:
         raise ValidationFailed(fields={key: [_l("Enter a whole number from %(lo)s to %(hi)s.",
                                                 lo=definition.minimum, hi=definition.maximum)]})
     row = db.session.get(Setting, key) or Setting(key=key)
+    from eic.audit.services import record
+
+    before = row.value if row.value is not None else definition.default
+    if before != value:
+        record("setting_change", actor=actor, record_type="setting",
+               detail={"key": key, "fields": {"value": {"old": before, "new": value}}})
     row.value, row.updated_at, row.updated_by_id = value, utc_now(), actor.id
     db.session.add(row)
     db.session.flush()

@@ -105,16 +105,10 @@ def enforce_session_timeouts():
 
 
 def _request_id() -> str:
-    """This request's id, shown on error pages and written in the logs, so a report can be found."""
-    from flask import g
+    """This request's id (``core.request_id``)."""
+    from .request_id import request_id
 
-    if "request_id" not in g:
-        import re
-        import uuid
-
-        given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if re.fullmatch(r"[A-Za-z0-9._-]{8,64}", given) else uuid.uuid4().hex[:16]
-    return g.request_id
+    return request_id()
 
 
 def register_error_handlers(app):

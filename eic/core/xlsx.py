@@ -47,9 +47,11 @@ def sheet_title(title) -> str:
     return text[:31] or "Sheet"
 
 
-def write_workbook(path: str, sheets) -> None:
-    """``sheets``: iterable of (title, headers, rows, widths); rows may be a generator."""
+def write_workbook(path: str, sheets) -> int:
+    """``sheets``: iterable of (title, headers, rows, widths); rows may be a generator. Returns the number of
+    rows written below the headers, on all sheets."""
     workbook = Workbook(write_only=True)
+    written = 0
     for title, headers, rows, widths in sheets:
         sheet = workbook.create_sheet(title=sheet_title(title))
         sheet.freeze_panes = "A2"
@@ -58,14 +60,20 @@ def write_workbook(path: str, sheets) -> None:
         sheet.append([_cell(sheet, str(h), bold=True) for h in headers])
         for row in rows:
             sheet.append([_cell(sheet, v) for v in row])
+            written += 1
     workbook.save(path)
+    return written
 
 
 def xlsx_response(filename: str, sheets) -> Response:
-    """Write to a temporary file and stream it; the file is removed once sent."""
+    """Write to a temporary file and stream it; the file is removed once sent. Every download is an export in
+    the audit trail, with its file name and row count."""
+    from eic.audit.services import record_now
+
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
-    write_workbook(path, sheets)
+    written = write_workbook(path, sheets)
+    record_now("export", record_type=filename.rsplit(".", 1)[0][:30], rows=written, via="export")
 
     def stream():
         try:

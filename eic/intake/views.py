@@ -8,12 +8,11 @@ from eic.core.auth import role_required
 from eic.core.forms import run_and_commit
 from eic.core.i18n import localized
 from eic.core.pagination import paginate
-from eic.core.permissions import get_visible_or_404
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
+from eic.referrals import queries as referral_queries
 from eic.referrals import services as referral_services
 from eic.referrals.forms import DecisionForm
-from eic.referrals.permissions import referrals_visible_to
 from eic.referrals.status import Status
 from eic.referrals.timeline import ages, timeline
 
@@ -27,11 +26,21 @@ bp = Blueprint("intake", __name__, template_folder="templates", url_prefix="/int
 
 def _case_or_404(referral_id):
     """A referral of the user's own center (coordinator), else 404."""
-    return get_visible_or_404(referrals_visible_to(current_user), referral_id)
+    return referral_queries.open_case(current_user, referral_id)
 
 
 def _to_case(referral):
     return redirect(url_for("intake.case", referral_id=referral.id))
+
+
+@bp.route("/emergency-access")
+@role_required(Role.COORDINATOR)
+def emergency_accesses():
+    """Who broke the glass on the center's cases, when and why (the latest 100)."""
+    from eic.audit import queries as audit_queries
+
+    return render_template("intake/emergency_accesses.html",
+                           rows=audit_queries.breaks_of_glass(current_user.center_id))
 
 
 @bp.route("/queue")

@@ -36,6 +36,7 @@ MESSAGES = {
     "refresher_due": _l("%(person)s (%(center)s): the refresher of %(course)s is due on %(date)s."),
     "action_overdue": _l("The action agreed with the %(center)s center, %(action)s, was due on %(date)s."),
     "coverage_workbook": _l("The weekly coverage workbook up to %(date)s is ready."),
+    "break_glass": _l("%(person)s opened the record of %(child)s, not on their team, for today: %(reason)s"),
 }
 # Kinds a person may also receive by e-mail (their choice, on the notifications page), with their names.
 KIND_LABELS = {
@@ -50,6 +51,7 @@ KIND_LABELS = {
     "missed_sessions": _l("Three missed sessions"), "late_note": _l("Session note not written"),
     "delivery_overdue": _l("Equipment delivery overdue"), "refresher_due": _l("Training refresher due"),
     "action_overdue": _l("Mentoring action overdue"), "coverage_workbook": _l("Weekly coverage workbook"),
+    "break_glass": _l("Emergency access to a record"),
 }
 EMAIL_KINDS = tuple(MESSAGES)
 # An e-mail says what kind of news waits on the platform, never whose: no child's name leaves the platform by mail.

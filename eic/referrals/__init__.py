@@ -4,6 +4,7 @@
 def init_app(app):
     from eic.core.api import register_schemas
 
+    from . import settings  # noqa: F401 - declares the domain's settings
     from . import api, schemas, status, views
 
     app.register_blueprint(views.bp)

@@ -5,10 +5,8 @@ from flask_babel import gettext as _
 from eic.accounts.api_auth import token_required
 from eic.core.api import API_PREFIX, api_error, json_body, run_and_respond
 from eic.core.pagination import page_arg, paginate
-from eic.core.permissions import get_visible_or_404
 from eic.core.roles import CHILD_DATA_ROLES, Role
 from eic.extensions import csrf
-from eic.referrals.permissions import referrals_visible_to
 
 from . import queries, services
 from .schemas import referral_json
@@ -74,7 +72,7 @@ def read(referral_id):
         403: {$ref: '#/components/responses/Error403'}
         404: {$ref: '#/components/responses/Error404'}
     """
-    referral = get_visible_or_404(referrals_visible_to(g.api_user), referral_id)
+    referral = queries.open_case(g.api_user, referral_id)
     return jsonify(referral_json(referral))
 
 
@@ -131,7 +129,7 @@ def transition(referral_id):
         409: {$ref: '#/components/responses/Error409'}
         422: {$ref: '#/components/responses/Error422'}
     """
-    referral = get_visible_or_404(referrals_visible_to(g.api_user), referral_id)
+    referral = queries.open_case(g.api_user, referral_id)
     data = json_body()
     target = str(data.get("to") or "")
     if target in ("waitlisted", "enrolled"):

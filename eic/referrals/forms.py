@@ -102,3 +102,9 @@ class IinChangeForm(FlaskForm):
     reason = TextAreaField(_l("Reason"))
     confirm_mismatch = BooleanField(_l("I have checked: keep this IIN although the birth date or sex it encodes "
                                        "differ from the record"))
+
+
+class EmergencyAccessForm(FlaskForm):
+    """Break the glass: why a specialist needs a record outside their team today."""
+    reason = TextAreaField(_l("Why do you need this record today?"), validators=[InputRequired(REQUIRED)])
+    confirm = confirm_field()

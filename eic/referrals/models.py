@@ -188,3 +188,22 @@ class IinChange(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class CaseAccess(db.Model):
+    """Break the glass: a specialist covering for an absent colleague opens a case of their own center that is
+    not on their team, after stating why. The access lasts until the end of the day (Almaty) and is audited; the
+    center's coordinator is told."""
+
+    __tablename__ = "case_accesses"
+    __table_args__ = (Index("ix_case_accesses_user_referral", "user_id", "referral_id", "expires_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    granted_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
+    expires_at: Mapped[object] = mapped_column(UTCDateTime)
+
+    user = relationship("User")
+    referral = relationship("Referral")

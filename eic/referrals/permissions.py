@@ -1,19 +1,60 @@
 """Who may see and change a referral (and so the child, caregiver and history behind it).
 
 The rule is declared once in ``REFERRALS``; ``referrals_visible_to`` is its SQL and ``can_view`` its Python check.
+Need to know: a specialist sees the children of their own team (now, or until ``referrals.team_access_days``
+after leaving it) and those they opened by breaking the glass today; the rest of the center only as busy blocks.
 """
-from eic.core.permissions import Scope, is_staff_of
-from eic.core.roles import Role
+from datetime import timedelta
 
-from .models import Referral
+from sqlalchemy import exists, or_, select
+
+from eic.core.permissions import Condition, Scope, is_staff_of
+from eic.core.roles import Role
+from eic.core.timeutil import almaty_today, utc_now
+
+from .models import CaseAccess, Referral
 from .status import Status
 
-# A pediatrician sees the referrals they wrote; the staff of a center see their center's; nobody else sees any.
+
+def _team_or_glass(referral_id, user):
+    """SQL: ``user`` is on the team of ``referral_id`` (or left it recently), or holds an access for today."""
+    from eic.core.settings import get_setting
+    from eic.intake.models import TeamMember
+
+    from .settings import TEAM_AFTER_DAYS
+
+    since = almaty_today() - timedelta(days=get_setting(TEAM_AFTER_DAYS.key))
+    on_team = exists().where(TeamMember.referral_id == referral_id, TeamMember.specialist_id == user.id,
+                             or_(TeamMember.ended_on.is_(None), TeamMember.ended_on >= since))
+    granted = exists().where(CaseAccess.referral_id == referral_id, CaseAccess.user_id == user.id,
+                             CaseAccess.expires_at > utc_now())
+    return or_(on_team, granted)
+
+
+def _team_check(record, user) -> bool:
+    from eic.extensions import db
+
+    return bool(db.session.scalar(select(_team_or_glass(record.id, user))))
+
+
+ON_TEAM = Condition(sql=lambda model, user: _team_or_glass(model.id, user), check=_team_check)
+
+# A pediatrician sees the referrals they wrote; a coordinator their center's; a specialist their center's children
+# on their team or opened by breaking the glass; nobody else sees any.
 REFERRALS = Scope(Referral, {
     Role.PEDIATRICIAN: (("pediatrician_id", "id"),),
     Role.COORDINATOR: (("center_id", "center_id"),),
-    Role.SPECIALIST: (("center_id", "center_id"),),
+    Role.SPECIALIST: (("center_id", "center_id"), ON_TEAM),
 })
+
+
+def case_ids_visible_to(user) -> set:
+    """The ids of the cases ``user`` may see, among their center's (for drawing calendars: the others are busy
+    blocks)."""
+    from eic.extensions import db
+
+    return set(db.session.scalars(select(Referral.id).where(REFERRALS.criterion(user))))
+
 
 COORDINATOR_TARGETS = {Status.ACCEPTED, Status.DECLINED, Status.REDIRECTED, Status.WAITLISTED,
                        Status.ENROLLED, Status.WITHDRAWN, Status.CLOSED}

@@ -52,3 +52,32 @@ def enrolled_at(center_id: int) -> list:
     return db.session.scalars(select(Referral).where(Referral.center_id == center_id,
                                                      Referral.status == Status.ENROLLED)
                               .order_by(Referral.referred_on)).all()
+
+
+def open_case(user, referral_id, *, via=None):
+    """The case ``referral_id`` if ``user`` may see it, else 404 (like a missing one). A GET is a look at the
+    child's record and is written to the audit trail at once; a change records itself with the change."""
+    from flask import has_request_context, request
+
+    from eic.audit.services import read_referral
+    from eic.core.permissions import get_visible_or_404
+    from eic.extensions import db
+
+    from .permissions import referrals_visible_to
+
+    referral = get_visible_or_404(referrals_visible_to(user), referral_id)
+    if has_request_context() and request.method == "GET":
+        read_referral(referral, via=via)
+        db.session.commit()
+    return referral
+
+
+def own_center_case_or_404(user, referral_id):
+    """A case of the specialist's own center, whoever's team it is on (for breaking the glass), else 404."""
+    from flask import abort
+
+    from eic.core.permissions import get_visible_or_404
+
+    if getattr(user, "center_id", None) is None:
+        abort(404)
+    return get_visible_or_404(select(Referral).where(Referral.center_id == user.center_id), referral_id)

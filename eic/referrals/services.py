@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from eic.audit import services as audit
 from eic.centers import queries as center_queries
 from eic.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from eic.core.locking import lock_for_change
@@ -313,6 +314,8 @@ def transition(referral: Referral, *, to, actor, reason="", reason_code=None, ce
     _record(referral, current, target, actor=actor, on=today, reason=reason,
             reason_code=reason_code if target is Status.DECLINED else None,
             to_center=new_center, new_referral=result if result is not referral else None)
+    audit.record("status", actor=actor, record_type="referral", record_id=referral.id, referral_id=referral.id,
+                 detail={"fields": {"status": {"old": current.value, "new": target.value}}})
     if target in NOTIFY_REFERRER:
         notify(referral.pediatrician_id, kind=f"referral_{target.value}", subject_id=referral.id,
                params={"child": referral.child.full_name, "reason": reason,
@@ -405,6 +408,47 @@ def change_iin(referral: Referral, *, new_iin: str, reason_code: str, reason: st
             child.refresh_search_name()
             db.session.add(change)
             db.session.flush()
+            # The old number is kept in iin_changes (change.id), not in the audit trail (audit.models).
+            audit.record("change", actor=actor, record_type="child", record_id=child.id, referral_id=referral.id,
+                         detail={"fields": {"iin": {}}, "iin_change_id": change.id})
     except IntegrityError:
         raise ValidationFailed(fields={"new_iin": [_l("Another child has this IIN: check the number.")]}) from None
     return change
+
+
+def break_the_glass(referral: Referral, *, actor, reason: str, now=None):
+    """A specialist covering for a colleague opens a case of their own center that is not on their team: the
+    access lasts until the end of today (Almaty), is audited with the reason, and the center's coordinators are
+    told. Raises Forbidden (not a specialist of the case's center), ValidationFailed (no real reason)."""
+    from datetime import datetime, time, timedelta
+
+    from eic.core.timeutil import ALMATY, utc_now
+
+    from .models import CaseAccess
+
+    if actor.role is not Role.SPECIALIST or actor.center_id != referral.center_id:
+        raise Forbidden()
+    reason = " ".join((reason or "").split())
+    if len(reason) < 10:
+        raise ValidationFailed(fields={"reason": [_l("Say why you need this record (at least 10 characters): "
+                                                     "whom you cover for and what for.")]})
+    now = now or utc_now()
+    today = now.astimezone(ALMATY).date()
+    access = CaseAccess(user_id=actor.id, referral_id=referral.id, reason=reason[:1000], granted_at=now,
+                        expires_at=datetime.combine(today + timedelta(days=1), time(0), tzinfo=ALMATY))
+    db.session.add(access)
+    db.session.flush()
+    audit.record("break_glass", actor=actor, record_type="referral", record_id=referral.id, referral_id=referral.id,
+                 detail={"reason": reason[:1000], "until": access.expires_at.isoformat()})
+    for coordinator in _coordinators_of(referral.center_id):
+        notify(coordinator, kind="break_glass", subject_id=referral.id,
+               params={"person": actor.full_name, "child": referral.child.full_name, "reason": reason[:200]})
+    return access
+
+
+def _coordinators_of(center_id) -> list[int]:
+    from eic.accounts.models import User
+
+    return list(db.session.scalars(select(User.id).where(User.center_id == center_id,
+                                                         User.role == Role.COORDINATOR,
+                                                         User.is_active_account.is_(True))))

@@ -7,14 +7,13 @@ from eic.centers import queries as center_queries
 from eic.core.auth import role_required
 from eic.core.forms import run_and_commit
 from eic.core.pagination import paginate
-from eic.core.permissions import get_visible_or_404
 from eic.core.roles import CHILD_DATA_ROLES, Role
 from eic.core.timeutil import almaty_today
 from eic.core.xlsx import xlsx_response
-from eic.referrals.permissions import referrals_visible_to
 
 from . import exports, permissions, queries, services
-from .forms import FIELD_MAP, IIN_REASON_LABELS, RELATION_LABELS, IinChangeForm, ReferralForm, WithdrawForm
+from .forms import (FIELD_MAP, IIN_REASON_LABELS, RELATION_LABELS, EmergencyAccessForm, IinChangeForm, ReferralForm,
+                    WithdrawForm)
 from .status import Status
 from .timeline import ages, timeline
 
@@ -75,20 +74,26 @@ def index():
 @bp.route("/referrals/<int:referral_id>")
 @role_required(*CHILD_DATA_ROLES)
 def detail(referral_id):
-    referral = get_visible_or_404(referrals_visible_to(current_user), referral_id)
+    referral = queries.open_case(current_user, referral_id)
     return _detail_page(referral)
 
 
 def _detail_page(referral, iin_form=None, withdraw_form=None):
+    from eic.audit import queries as audit_queries
+    from eic.audit.labels import ACTION_LABELS
+
     today = almaty_today()
+    can_coordinate = permissions.can_coordinate(current_user, referral)
     return render_template("referrals/detail.html", referral=referral, steps=timeline(referral),
                            ages=ages(referral.child, today), history=queries.history(referral),
                            relation_labels=RELATION_LABELS, withdraw_form=withdraw_form or WithdrawForm(formdata=None),
                            can_withdraw=permissions.can_transition(current_user, referral, Status.WITHDRAWN)
                            and referral.status in (Status.SUBMITTED, Status.ACCEPTED, Status.WAITLISTED),
-                           can_coordinate=permissions.can_coordinate(current_user, referral),
+                           can_coordinate=can_coordinate,
                            iin_form=iin_form or IinChangeForm(), iin_reasons=IIN_REASON_LABELS,
-                           iin_history=queries.iin_history(referral.child_id))
+                           iin_history=queries.iin_history(referral.child_id),
+                           looks=audit_queries.who_opened(referral.id) if can_coordinate else None,
+                           action_labels=ACTION_LABELS)
 
 
 @bp.route("/referrals/<int:referral_id>/letter/<lang>")
@@ -101,7 +106,7 @@ def letter(referral_id, lang):
 
     if lang not in current_app.config["EIC_LANGUAGES"]:
         abort(404)
-    referral = get_visible_or_404(referrals_visible_to(current_user), referral_id)
+    referral = queries.open_case(current_user, referral_id, via="print")
     with force_locale(lang):
         return render_template("referrals/letter.html", referral=referral, letter_locale=lang,
                                relation_labels=RELATION_LABELS, today=almaty_today(),
@@ -112,7 +117,7 @@ def letter(referral_id, lang):
 @role_required(Role.COORDINATOR)
 def change_iin(referral_id):
     """Correct or replace the child's IIN (the coordinator of the referral's center), with its history."""
-    referral = get_visible_or_404(referrals_visible_to(current_user), referral_id)
+    referral = queries.open_case(current_user, referral_id)
     form = IinChangeForm()
     if form.validate_on_submit():
         changed = run_and_commit(
@@ -128,7 +133,7 @@ def change_iin(referral_id):
 @bp.route("/referrals/<int:referral_id>/withdraw", methods=["POST"])
 @role_required(Role.PEDIATRICIAN, Role.COORDINATOR)
 def withdraw(referral_id):
-    referral = get_visible_or_404(referrals_visible_to(current_user), referral_id)
+    referral = queries.open_case(current_user, referral_id)
     form = WithdrawForm()
     if not form.validate_on_submit():
         # Nothing is withdrawn without its reason and a ticked confirmation; the page says what is missing.
@@ -138,6 +143,23 @@ def withdraw(referral_id):
                           _("The referral was withdrawn."), form=form) and form.errors:
         return _detail_page(referral, withdraw_form=form), 422
     return redirect(url_for("referrals.detail", referral_id=referral.id))
+
+
+@bp.route("/referrals/<int:referral_id>/emergency-access", methods=["GET", "POST"])
+@role_required(Role.SPECIALIST)
+def emergency_access(referral_id):
+    """Break the glass: a specialist covering for a colleague opens a case of their center that is not on their
+    team, for today, after saying why; the coordinator is told and the access is in the audit trail."""
+    referral = queries.own_center_case_or_404(current_user, referral_id)
+    if permissions.can_view(current_user, referral):
+        return redirect(url_for("intake.case", referral_id=referral.id))
+    form = EmergencyAccessForm()
+    if form.validate_on_submit() and run_and_commit(
+            lambda: services.break_the_glass(referral, actor=current_user, reason=form.reason.data),
+            _("You may open this record until the end of today. Your coordinator has been told."), form=form):
+        return redirect(url_for("intake.case", referral_id=referral.id))
+    return render_template("referrals/emergency_access.html", form=form, referral_id=referral.id), \
+        422 if form.errors else 200
 
 
 @bp.route("/referrals/export.xlsx")

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from eic.audit import services as audit
 from eic.core.auth import role_required
 from eic.core.forms import SpreadsheetForm, run_and_commit
 from eic.core.roles import Role
@@ -33,14 +34,17 @@ def import_file(kind):
         def load():
             counts.append(importer(read_rows(form.file.data.stream, columns=len(imports.KINDS[kind])),
                                    actor=current_user))
+            audit.record("import", record_type=kind, rows=counts[0], via="page")
 
         try:
             if run_and_commit(load, None, reraise=(SpreadsheetRejected, RowsInvalid)):
                 flash(_("Imported %(n)s rows.", n=counts[0]), "success")
                 return redirect(url_for(endpoint))
         except SpreadsheetRejected as exc:
+            audit.record_now("import", record_type=kind, outcome="refused", via="page")
             flash(str(exc.message), "error")
         except RowsInvalid as exc:
+            audit.record_now("import", record_type=kind, outcome="refused", via="page", rows=len(exc.errors))
             return _page_with_errors(kind, exc.errors), 422
     else:
         for message in form.file.errors:

@@ -13,6 +13,7 @@ from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.core.validation import parse_date, parse_int
 from eic.extensions import csrf, db
+from eic.referrals import queries as referral_queries
 from eic.referrals.permissions import referrals_visible_to
 
 from . import queries, services
@@ -33,6 +34,8 @@ def list_sessions():
     ---
     get:
       summary: Sessions of your center in a date range (default this week), by specialist, room or child
+      description: A specialist gets the sessions of children not on their team as busy blocks (busy true; id,
+        specialist, room and times only, nothing about the child).
       security: [{bearer: []}]
       parameters:
         - {in: query, name: from, schema: {type: string, format: date}}
@@ -56,7 +59,11 @@ def list_sessions():
                if request.args.get(k)}
     rows = db.session.scalars(queries.sessions_between(center_id=g.api_user.center_id, first=first, last=last,
                                                        **filters)).all()
-    body = {"items": [session_json(s) for s in rows]}
+    from .permissions import sessions_open_to
+    from .schemas import busy_json
+
+    openable = sessions_open_to(g.api_user, rows)
+    body = {"items": [session_json(s) if s.id in openable else busy_json(s) for s in rows]}
     return jsonify(body)
 
 
@@ -98,7 +105,13 @@ def book():
 
 def _apply(session_id, action):
     """Load a session of the caller's center (else 404), run ``action(session, json)``, answer the session."""
+    from flask import abort
+
+    from .permissions import can_open_session
+
     session = get_visible_or_404(sessions_visible_to(g.api_user), session_id)
+    if not can_open_session(g.api_user, session):
+        abort(404)
     data = json_body()
 
     def apply():
@@ -201,7 +214,7 @@ def read_plan(referral_id):
         403: {$ref: '#/components/responses/Error403'}
         404: {$ref: '#/components/responses/Error404'}
     """
-    referral = get_visible_or_404(referrals_visible_to(g.api_user), referral_id)
+    referral = referral_queries.open_case(g.api_user, referral_id)
     plan = plans.current_plan(referral.id)
     if plan is None:
         return api_error(404, _("Not found."))

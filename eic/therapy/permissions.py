@@ -24,6 +24,31 @@ def can_view_session(user, session) -> bool:
     return SESSIONS.allows(user, session)
 
 
+def can_open_session(user, session, visible_cases=None) -> bool:
+    """Whether ``user`` may open ``session`` with the child's name and record: the coordinator of its center;
+    a specialist their own sessions and those of children they may see (their team, or the glass broken today).
+    Others see it only as a busy block. ``visible_cases``: the user's visible case ids, when already known."""
+    if not can_view_session(user, session):
+        return False
+    if user.role is Role.COORDINATOR or session.specialist_id == user.id:
+        return True
+    if session.referral_id is None:
+        return False  # a group: its roster is the giving specialist's and the coordinator's
+    if visible_cases is None:
+        from eic.referrals.permissions import case_ids_visible_to
+
+        visible_cases = case_ids_visible_to(user)
+    return session.referral_id in visible_cases
+
+
+def sessions_open_to(user, sessions) -> set:
+    """The ids among ``sessions`` that ``user`` may open (``can_open_session``), with one query."""
+    from eic.referrals.permissions import case_ids_visible_to
+
+    visible = case_ids_visible_to(user) if user.role is Role.SPECIALIST else set()
+    return {s.id for s in sessions if can_open_session(user, s, visible)}
+
+
 def can_book(user, center_id) -> bool:
     """Booking, moving, cancelling and group rosters: the center's coordinator."""
     return can_coordinate_center(user, center_id)

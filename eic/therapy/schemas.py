@@ -66,6 +66,17 @@ def session_json(session) -> dict:
     return SessionSchema().dump(session)
 
 
+BUSY_FIELDS = ("id", "center_code", "specialist_id", "room_id", "starts_at", "ends_at", "is_active")
+
+
+def busy_json(session) -> dict:
+    """A session the caller may not open (another team's child): when and where someone is busy, nothing about
+    the child (no case, no address, no attendance)."""
+    body = SessionSchema(only=BUSY_FIELDS).dump(session)
+    body["busy"] = True
+    return body
+
+
 class GoalSchema(Schema):
     id = fields.Integer()
     kind = fields.String(validate=validate.OneOf(["child", "family"]))

@@ -3,14 +3,14 @@ from datetime import timedelta
 
 import factory
 
-from eic.core.timeutil import almaty_today
+from eic.core.timeutil import almaty_today, utc_now
 from eic.demo.data import demo_iin
-from eic.referrals.models import (Caregiver, Child, IinChange, Referral, ReferralDiagnosis, ReferralRiskFactor,
-                                  StatusChange)
+from eic.referrals.models import (Caregiver, CaseAccess, Child, IinChange, Referral, ReferralDiagnosis,
+                                  ReferralRiskFactor, StatusChange)
 from eic.referrals.status import Status
 from eic.referrals.validation import iin_check_digit
 
-from .accounts import CoordinatorFactory, PediatricianFactory
+from .accounts import CoordinatorFactory, PediatricianFactory, SpecialistFactory
 from .base import Factory
 from .centers import CenterFactory, RiskFactorFactory
 
@@ -134,3 +134,13 @@ class IinChangeFactory(Factory):
     new_iin = "000000000001"
     reason_code = "correction"
     changed_by_id = factory.LazyFunction(lambda: CoordinatorFactory().id)
+
+
+class CaseAccessFactory(Factory):
+    class Meta:
+        model = CaseAccess
+
+    user_id = factory.LazyFunction(lambda: SpecialistFactory().id)
+    referral_id = factory.LazyFunction(lambda: ReferralFactory().id)
+    reason = "Covering for a colleague today"
+    expires_at = factory.LazyFunction(lambda: utc_now() + timedelta(hours=8))

@@ -7,6 +7,7 @@ from eic.referrals.status import Status
 from eic.therapy import services
 from tests.factories.accounts import SpecialistFactory, user_for_role
 from tests.factories.centers import CenterFactory, RoomFactory
+from tests.factories.intake import TeamMemberFactory
 from tests.factories.referrals import ReferralFactory
 
 FUTURE = date.today() + timedelta(days=400)
@@ -28,6 +29,8 @@ def world(session):
     data = dict(center=center, coordinator=user_for_role(Role.COORDINATOR, center=center),
                 specialist=SpecialistFactory(center=center), room=RoomFactory(center=center),
                 referral=ReferralFactory(center=center, status=Status.ENROLLED), start=clean_start())
+    # The specialist is on the child's team (need to know).
+    TeamMemberFactory(referral_id=data["referral"].id, specialist=data["specialist"])
     session.commit()
     return data
 

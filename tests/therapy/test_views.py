@@ -11,6 +11,7 @@ from eic.therapy import services
 from eic.therapy.models import RosterEntry, TherapySession
 from tests.factories.accounts import SpecialistFactory
 from tests.factories.centers import RoomFactory, center
+from tests.factories.intake import TeamMemberFactory
 from tests.factories.referrals import ReferralFactory
 
 
@@ -111,11 +112,13 @@ def test_book_a_group_and_fill_its_roster(client, login_as):
 
 
 def test_the_session_page_offers_only_what_the_reader_may_do(client, login_as):
-    """A specialist opening a colleague's session is offered no attendance, note, move or cancel form (each would be
-    refused); the session's own specialist gets attendance and the note; the coordinator attendance, move, cancel."""
+    """A specialist of the child's team opening a colleague's session is offered no attendance, note, move or cancel
+    form (each would be refused); the session's own specialist gets attendance and the note; the coordinator
+    attendance, move, cancel. (A specialist off the team does not find it: tests/test_access_matrix.py.)"""
     specialist = login_as(Role.SPECIALIST)
     colleague = SpecialistFactory(center=specialist.center)
     referral = ReferralFactory(center=specialist.center, status=Status.ENROLLED)
+    TeamMemberFactory(referral_id=referral.id, specialist=specialist)
     start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=1)
     row = TherapySession(center_id=specialist.center_id, specialist_id=colleague.id, referral_id=referral.id,
                          child_id=referral.child_id, setting="center", starts_at=start,

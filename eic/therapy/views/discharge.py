@@ -6,12 +6,11 @@ from flask_login import current_user
 
 from eic.core.auth import role_required
 from eic.core.forms import run_and_commit
-from eic.core.permissions import get_visible_or_404
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
 from eic.core.validation import parse_date
 from eic.intake import queries as intake_queries
-from eic.referrals.permissions import referrals_visible_to
+from eic.referrals import queries as referral_queries
 
 from .. import queries
 from ..forms import DISCHARGE_LABELS, GOAL_KIND_LABELS, SERVICE_KIND_LABELS, DischargeForm
@@ -21,7 +20,7 @@ from .blueprint import bp
 
 
 def _case(referral_id):
-    return get_visible_or_404(referrals_visible_to(current_user), referral_id)
+    return referral_queries.open_case(current_user, referral_id)
 
 
 @bp.route("/cases/<int:referral_id>/discharge", methods=["GET", "POST"])

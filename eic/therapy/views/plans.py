@@ -9,12 +9,10 @@ from eic.centers import queries as center_queries
 from eic.core.auth import role_required
 from eic.core.forms import run_and_commit
 from eic.core.i18n import localized
-from eic.core.permissions import get_visible_or_404
 from eic.core.roles import Role
 from eic.core.timeutil import ALMATY, almaty_today
 from eic.intake import queries as intake_queries
 from eic.referrals import queries as referral_queries
-from eic.referrals.permissions import referrals_visible_to
 
 from .. import queries, services
 from ..forms import GOAL_KIND_LABELS, SERVICE_KIND_LABELS, SETTING_LABELS, OutcomeForm, PlanForm, review_form_class
@@ -25,7 +23,7 @@ STAFF = (Role.COORDINATOR, Role.SPECIALIST)
 
 
 def _case(referral_id):
-    return get_visible_or_404(referrals_visible_to(current_user), referral_id)
+    return referral_queries.open_case(current_user, referral_id)
 
 
 def _plan_form(referral, formdata=None):

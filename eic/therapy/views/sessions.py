@@ -24,11 +24,22 @@ from eic.referrals.status import Status
 from .. import queries, services
 from ..forms import (ABSENCE_LABELS, SERVICE_KIND_LABELS, SETTING_LABELS, AttendanceForm, BookingForm, CancelForm,
                      GroupBookingForm, MoveForm, NoteForm, RosterForm, SeriesMoveForm)
-from ..permissions import can_book, can_record, can_write_note, sessions_visible_to
+from ..permissions import can_book, can_open_session, can_record, can_write_note, sessions_open_to, sessions_visible_to
 from ..services import plans, reconcile
 from .blueprint import bp
 
 STAFF = (Role.COORDINATOR, Role.SPECIALIST)
+
+
+def _session_or_404(user, session_id):
+    """A session ``user`` may open (its center's, and for a specialist their own or their team's child), else
+    404 like a missing one."""
+    from flask import abort
+
+    row = get_visible_or_404(sessions_visible_to(user), session_id)
+    if not can_open_session(user, row):
+        abort(404)
+    return row
 
 
 def _service_label(service) -> str:
@@ -69,7 +80,7 @@ def _fill_booking_choices(form):
 @bp.route("/cases/<int:referral_id>/book", methods=["GET", "POST"])
 @role_required(Role.COORDINATOR)
 def book(referral_id):
-    referral = get_visible_or_404(referrals_visible_to(current_user), referral_id)
+    referral = referral_queries.open_case(current_user, referral_id)
     form = BookingForm()
     _fill_booking_choices(form)
     plan = plans.current_plan(referral.id)
@@ -111,8 +122,8 @@ def add_to_roster(session_id):
 @role_required(Role.COORDINATOR)
 def leave_group(session_id, referral_id):
     """Take a child off the group from this session on."""
-    row = get_visible_or_404(sessions_visible_to(current_user), session_id)
-    referral = get_visible_or_404(referrals_visible_to(current_user), referral_id)
+    row = _session_or_404(current_user, session_id)
+    referral = referral_queries.open_case(current_user, referral_id)
     run_and_commit(lambda: services.leave_group(row, referral=referral, actor=current_user),
                    _("The child left the group from this session on."))
     return redirect(url_for("therapy.session_detail", session_id=row.id))
@@ -122,7 +133,7 @@ def leave_group(session_id, referral_id):
 @role_required(*STAFF)
 def group_attendance(session_id):
     """Each child's attendance, reason and note in a group session, in one form."""
-    row = get_visible_or_404(sessions_visible_to(current_user), session_id)
+    row = _session_or_404(current_user, session_id)
     marks = {}
     for entry in row.roster:
         value = request.form.get(f"attended-{entry.referral_id}", "")
@@ -150,7 +161,7 @@ def week():
     conflicts = {session.id: [c.message for c in clashes] for session, clashes in reconcile.untrue_sessions(
         current_user.center_id, now=max(utc_now(), week_from), until=week_until)}
     return render_template("therapy/week.html", days=days, by_day=by_day, start=start, filters=filters,
-                           conflicts=conflicts,
+                           conflicts=conflicts, can_open=sessions_open_to(current_user, rows),
                            staff=intake_queries.specialists(current_user.center_id), rooms=current_user.center.rooms,
                            settings=SETTING_LABELS, ALMATY=ALMATY, prev_week=start - timedelta(days=7),
                            next_week=start + timedelta(days=7), can_book=can_book(current_user, current_user.center_id))
@@ -171,7 +182,7 @@ def my_day():
 @bp.route("/sessions/<int:session_id>")
 @role_required(*STAFF)
 def session_detail(session_id):
-    row = get_visible_or_404(sessions_visible_to(current_user), session_id)
+    row = _session_or_404(current_user, session_id)
     local = row.starts_at.astimezone(ALMATY)
     plan = plans.current_plan(row.referral_id) if row.referral_id else None
     note_form = NoteForm(formdata=None, done=row.note_done, progress=row.note_progress,
@@ -197,7 +208,7 @@ def session_detail(session_id):
 
 def _act(session_id, form_class, action, done_message):
     """Validate ``form_class``, run ``action(row, form)``, commit and go back to the session."""
-    row = get_visible_or_404(sessions_visible_to(current_user), session_id)
+    row = _session_or_404(current_user, session_id)
     form = form_class()
     if form.validate_on_submit():
         run_and_commit(lambda: action(row, form), done_message)
@@ -240,7 +251,7 @@ def _series_form(row, local):
 @role_required(Role.COORDINATOR)
 def move_series(session_id):
     """Move the rest of the series from this session on; nothing moves unless every session can."""
-    row = get_visible_or_404(sessions_visible_to(current_user), session_id)
+    row = _session_or_404(current_user, session_id)
     form = SeriesMoveForm(prefix="series")
     if not form.validate_on_submit():
         flash(" ".join(str(m) for v in form.errors.values() for m in v), "error")
