@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Length
 from wtforms.widgets import DateInput, NumberInput, TelInput
 
 from eic.centers import queries as center_queries
@@ -106,5 +106,8 @@ class IinChangeForm(FlaskForm):
 
 class EmergencyAccessForm(FlaskForm):
     """Break the glass: why a specialist needs a record outside their team today."""
-    reason = TextAreaField(_l("Why do you need this record today?"), validators=[InputRequired(REQUIRED)])
+    reason = TextAreaField(_l("Why do you need this record today?"), validators=[
+        InputRequired(REQUIRED),
+        Length(min=10, message=_l("Say why you need this record (at least 10 characters): whom you cover for and "
+                                  "what for."))])
     confirm = confirm_field()
