@@ -57,6 +57,9 @@ MATRIX = {
                              200),
     "jobs.index": ("GET", "/admin/jobs", (Role.ADMIN,), 200),
     "audit.index": ("GET", "/admin/audit/", (Role.ADMIN,), 200),
+    "tokens.everyone": ("GET", "/admin/tokens", (Role.ADMIN,), 200),
+    "tokens.mine": ("GET", "/account/tokens", ALL, 200),
+    "tokens.revoke": ("POST", "/account/tokens/999999/revoke", ALL, 404),
     "intake.emergency_accesses": ("GET", "/intake/emergency-access", (Role.COORDINATOR,), 200),
     # On the team already: straight to the case.
     "referrals.emergency_access": ("GET", "/referrals/{referral}/emergency-access", (Role.SPECIALIST,), 302),

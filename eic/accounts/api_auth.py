@@ -18,7 +18,8 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def token_required(*roles):
-    """Require a valid bearer token of a user with one of ``roles``; sets ``g.api_user``."""
+    """Require a valid (unrevoked, unexpired) bearer token of a user with one of ``roles``, with the write
+    scope for anything but a read; sets ``g.api_user``."""
 
     def decorator(view):
         @wraps(view)
@@ -31,6 +32,9 @@ def token_required(*roles):
             user = row.user
             if user.role not in roles:
                 return api_error(403, _("You do not have permission to do this."))
+            if row.scope != "write" and request.method not in ("GET", "HEAD", "OPTIONS"):
+                return api_error(403, _("This token may only read. Make a read and write token to change data."),
+                                 code="read_only_token")
             g.api_user = user
             return view(*args, **kwargs)
 

@@ -54,3 +54,12 @@ class ResetForm(FlaskForm):
 class CodeForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(REQUIRED), Length(max=20)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+TOKEN_SCOPE_LABELS = {"read": _l("Read only"), "write": _l("Read and write")}
+
+
+class TokenForm(FlaskForm):
+    """A new API token: what it is for and what it may do."""
+    name = StringField(_l("What the token is for"), validators=[DataRequired(REQUIRED), Length(max=80)])
+    scope = SelectField(_l("It may"), choices=list(TOKEN_SCOPE_LABELS.items()), default="read")

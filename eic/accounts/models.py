@@ -76,7 +76,8 @@ class User(UserMixin, db.Model):
 
 
 class ApiToken(db.Model):
-    """A bearer token; only its SHA-256 is stored."""
+    """A bearer token; only its SHA-256 is stored. It has a name (what it is for), a scope ("read": GET only;
+    "write": everything the user's role may do) and an expiry (``accounts.token_days`` after it is made)."""
 
     __tablename__ = "api_tokens"
 
@@ -86,6 +87,17 @@ class ApiToken(db.Model):
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
     last_used_at: Mapped[object | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    name: Mapped[str] = mapped_column(String(80), default="")
+    scope: Mapped[str] = mapped_column(String(10), default="write")  # read | write
+    expires_at: Mapped[object | None] = mapped_column(UTCDateTime)
+
+    def state(self, now) -> str:
+        """active, expired or revoked."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return "active"
 
     user = relationship("User")
 

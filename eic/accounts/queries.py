@@ -2,6 +2,7 @@
 from sqlalchemy import or_, select
 
 from eic.core.text import search_key
+from eic.extensions import db
 
 from .models import User
 
@@ -24,3 +25,18 @@ def users_by_role(*, search: str | None = None, role: str | None = None, center_
         names = [User.full_name.contains(s, autoescape=True) for s in spellings]
         stmt = stmt.where(or_(User.email.contains(key, autoescape=True), *names))
     return stmt
+
+
+def tokens_of(user) -> list:
+    """A user's API tokens, newest first."""
+    from .models import ApiToken
+
+    return db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                              .order_by(ApiToken.id.desc())).all()
+
+
+def all_tokens():
+    """A SELECT of every API token with its owner, newest first (for pagination)."""
+    from .models import ApiToken
+
+    return select(ApiToken).join(User, User.id == ApiToken.user_id).order_by(ApiToken.id.desc())

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from eic.audit import services as audit
-from eic.core.errors import ValidationFailed
+from eic.core.errors import Forbidden, ValidationFailed
 from eic.core.roles import CENTER_ROLES, Role
 from eic.core.timeutil import utc_now
 from eic.extensions import db
@@ -308,12 +308,42 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User) -> str:
-    """Create an API token and return it; only its hash is kept."""
+TOKEN_SCOPES = ("read", "write")
+
+
+def issue_token(user: User, *, name: str = "", scope: str = "write", actor=None) -> str:
+    """Create an API token and return it (shown once; only its hash is kept). It expires after the
+    ``accounts.token_days`` setting. Raises ValidationFailed (a scope that is not read or write, a name too long)."""
+    from datetime import timedelta
+
+    from eic.core.settings import get_setting
+
+    from .settings import TOKEN_DAYS
+
+    name = " ".join((name or "").split())
+    if scope not in TOKEN_SCOPES:
+        raise ValidationFailed(fields={"scope": [_l("Choose read or read and write.")]})
+    if len(name) > 80:
+        raise ValidationFailed(fields={"name": [_l("At most %(n)s characters.", n=80)]})
     token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=_digest(token)))
+    row = ApiToken(user=user, token_hash=_digest(token), name=name, scope=scope,
+                   expires_at=utc_now() + timedelta(days=get_setting(TOKEN_DAYS.key)))
+    db.session.add(row)
     db.session.flush()
+    audit.record("account_change", actor=actor or user, record_type="token", record_id=row.id,
+                 detail={"fields": {"token": {"old": None, "new": scope}}})
     return token
+
+
+def revoke_token(token: ApiToken, *, actor) -> None:
+    """End a token now: its owner or an administrator. Raises Forbidden."""
+    if actor is None or (actor.id != token.user_id and actor.role is not Role.ADMIN):
+        raise Forbidden()
+    if token.revoked_at is None:
+        token.revoked_at = utc_now()
+        audit.record("account_change", actor=actor, record_type="token", record_id=token.id,
+                     detail={"fields": {"token": {"old": token.scope, "new": "revoked"}}})
+        db.session.flush()
 
 
 def live_token(token: str) -> ApiToken | None:
@@ -321,7 +351,7 @@ def live_token(token: str) -> ApiToken | None:
     if not token:
         return None
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or row.revoked_at is not None or not row.user.is_active:
+    if row is None or row.state(utc_now()) != "active" or not row.user.is_active:
         return None
     return row
 

@@ -15,3 +15,5 @@ SECOND_FACTOR = {
                   minimum=0, maximum=1)
     for role in Role
 }
+
+TOKEN_DAYS = declare("accounts.token_days", 90, _l("API tokens expire after this many days"), minimum=1, maximum=730)

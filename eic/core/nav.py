@@ -54,7 +54,7 @@ MAIN_MENU = Menu({
         Entry("accounts.users", _l("Users")), CENTERS, Entry("centers.rooms", _l("Rooms")),
         Entry("core.settings_page", _l("Settings")),
         Entry("centers.births", _l("Births per region")), Entry("jobs.index", _l("Scheduled jobs")), CAPACITY,
-        Entry("audit.index", _l("Audit log")),
+        Entry("audit.index", _l("Audit log")), Entry("tokens.everyone", _l("API tokens")),
     ),
     Role.MINISTRY: (Entry("coverage.index", _l("Coverage")), Entry("rollout.index", _l("Rollout")), CENTERS),
     Role.FOUNDATION: (Entry("rollout.index", _l("Rollout")), Entry("rollout.equipment", _l("Equipment")),
