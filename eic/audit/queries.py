@@ -45,16 +45,6 @@ def who_opened(referral_id: int, limit: int = 30) -> list:
     return db.session.execute(events(referral_id=referral_id, limit=limit)).all()
 
 
-def breaks_of_glass(center_id: int, limit: int = 100) -> list:
-    """The latest break-the-glass accesses to the center's cases (for its coordinator)."""
-    from eic.referrals.models import Referral
-
-    stmt = (events(action="break_glass", limit=limit)
-            .join(Referral, Referral.id == AuditEvent.referral_id).where(Referral.center_id == center_id)
-            .add_columns(Referral))
-    return db.session.execute(stmt).all()
-
-
 def actor_by_email(email: str):
     """The account with ``email`` (any case), or None."""
     from sqlalchemy import func

@@ -37,10 +37,8 @@ def _to_case(referral):
 @role_required(Role.COORDINATOR)
 def emergency_accesses():
     """Who broke the glass on the center's cases, when and why (the latest 100)."""
-    from eic.audit import queries as audit_queries
-
     return render_template("intake/emergency_accesses.html",
-                           rows=audit_queries.breaks_of_glass(current_user.center_id))
+                           rows=referral_queries.emergency_accesses(current_user.center_id))
 
 
 @bp.route("/queue")

@@ -31,6 +31,8 @@ class Child(db.Model):
     birth_weight_g: Mapped[int | None]
     address: Mapped[str] = mapped_column(String(300))
     district: Mapped[str] = mapped_column(String(120), default="")
+    # Set by the retention job (referrals.retention): the personal data is gone, the figures stay.
+    anonymised_on: Mapped[date | None]
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
 
     referrals = relationship("Referral", back_populates="child", order_by="Referral.id")

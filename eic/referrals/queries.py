@@ -81,3 +81,12 @@ def own_center_case_or_404(user, referral_id):
     if getattr(user, "center_id", None) is None:
         abort(404)
     return get_visible_or_404(select(Referral).where(Referral.center_id == user.center_id), referral_id)
+
+
+def emergency_accesses(center_id: int, limit: int = 100) -> list:
+    """The latest break-the-glass accesses to the center's cases, newest first (for its coordinator)."""
+    from .models import CaseAccess
+
+    return db.session.scalars(select(CaseAccess).join(Referral, Referral.id == CaseAccess.referral_id)
+                              .where(Referral.center_id == center_id).order_by(CaseAccess.id.desc())
+                              .limit(limit)).all()

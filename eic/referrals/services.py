@@ -439,7 +439,8 @@ def break_the_glass(referral: Referral, *, actor, reason: str, now=None):
     db.session.add(access)
     db.session.flush()
     audit.record("break_glass", actor=actor, record_type="referral", record_id=referral.id, referral_id=referral.id,
-                 detail={"reason": reason[:1000], "until": access.expires_at.isoformat()})
+                 # The reason stays in case_accesses (it may name the child, and the retention job clears it there).
+                 detail={"case_access_id": access.id, "until": access.expires_at.isoformat()})
     for coordinator in _coordinators_of(referral.center_id):
         notify(coordinator, kind="break_glass", subject_id=referral.id,
                params={"person": actor.full_name, "child": referral.child.full_name, "reason": reason[:200]})

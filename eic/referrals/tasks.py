@@ -39,5 +39,20 @@ def ack_overdue(now) -> str:
                    first=first, second=second)
 
 
+def anonymise_closed(now):
+    """Scheduled: anonymise the children whose cases all closed longer ago than the retention setting."""
+    from eic.core.settings import get_setting
+    from eic.core.timeutil import ALMATY
+
+    from .retention import anonymise, due_children
+    from .settings import RETENTION_YEARS
+
+    today = now.astimezone(ALMATY).date()
+    done = anonymise(due_children(today, get_setting(RETENTION_YEARS.key)), today=today)
+    return outcome(N_("Children anonymised: %(n)s"), n=done)
+
+
 JOBS = [Job("referrals.ack_overdue", ack_overdue, {"hour": 8, "minute": 5}, label=_l(
-    "Referrals not acknowledged in time"))]
+    "Referrals not acknowledged in time")),
+        Job("referrals.anonymise_closed", anonymise_closed, {"hour": 2, "minute": 40}, label=_l(
+            "Anonymise the records kept past the retention period"))]
