@@ -187,7 +187,8 @@ def _demo_case(center, pediatrician, i, rng, today):  # noqa: C901
         "icd10_codes": rng.choice([["P07.3"], ["G80.1"], ["Q90.0"], ["F84.0"], ["F80.1"], [], ["P91.1", "R62.0"]]),
         "risk_factors": rng.choice([["preterm_32_36w"], ["nicu_stay"], [], ["social_risk"], ["cns_damage"]]),
         "notes": "Демо жолдама / демо-направление",
-        "consent": {"given_by": "Анасы / мать (демо)", "given_on": referred.isoformat()},
+        "consent": {"given_by": "Анасы / мать (демо)", "given_on": referred.isoformat(), "sms": True,
+                    "statistics": True},
     }
     if not payload["icd10_codes"] and not payload["risk_factors"]:
         payload["risk_factors"] = ["developmental_delay_screen"]

@@ -53,6 +53,8 @@ class ReferralForm(FlaskForm):
     notes = TextAreaField(_l("Notes for the center"))
     consent_given_by = StringField(_l("Consent to data processing given by"))
     consent_given_on = StringField(_l("Consent given on"), widget=DateInput())
+    consent_sms = BooleanField(_l("The family agrees to session reminders by text message"))
+    consent_statistics = BooleanField(_l("The family agrees to the use of the records in anonymised statistics"))
     confirm_warnings = BooleanField(_l("I have checked: the details are right despite the warnings"))
 
     def fill_choices(self):
@@ -70,7 +72,8 @@ class ReferralForm(FlaskForm):
             "icd10_codes": self.icd10_codes.data,
             "risk_factors": self.risk_factors.data or [],
             "notes": self.notes.data,
-            "consent": {"given_by": self.consent_given_by.data, "given_on": self.consent_given_on.data},
+            "consent": {"given_by": self.consent_given_by.data, "given_on": self.consent_given_on.data,
+                        "sms": bool(self.consent_sms.data), "statistics": bool(self.consent_statistics.data)},
         }
 
 
@@ -110,4 +113,25 @@ class EmergencyAccessForm(FlaskForm):
         InputRequired(REQUIRED),
         Length(min=10, message=_l("Say why you need this record (at least 10 characters): whom you cover for and "
                                   "what for."))])
+    confirm = confirm_field()
+
+
+CONSENT_LABELS = {"referral": _l("Referral and sharing with the center"), "storage": _l("Keeping the records"),
+                  "sms": _l("Session reminders by text message"),
+                  "statistics": _l("Use in anonymised statistics")}
+
+
+class ConsentForm(FlaskForm):
+    """An optional consent the family gives later (the coordinator records it)."""
+    kind = SelectField(_l("What the family agrees to"), choices=[(k, CONSENT_LABELS[k]) for k in ("sms", "statistics")])
+    given_by = StringField(_l("Given by"), validators=[InputRequired(REQUIRED)])
+    given_on = StringField(_l("Given on"), widget=DateInput(), validators=[InputRequired(REQUIRED)])
+    form_version = StringField(_l("Form and version"), default="EIC-2026.1")
+
+
+class WithdrawConsentForm(FlaskForm):
+    """A consent withdrawn: the referral's or storage's closes the case."""
+    kind = SelectField(_l("Consent withdrawn"), choices=list(CONSENT_LABELS.items()))
+    on = StringField(_l("Withdrawn on"), widget=DateInput(), validators=[InputRequired(REQUIRED)])
+    note = TextAreaField(_l("Note"))
     confirm = confirm_field()

@@ -209,3 +209,39 @@ class CaseAccess(db.Model):
 
     user = relationship("User")
     referral = relationship("Referral")
+
+
+CONSENT_KINDS = ("referral", "storage", "sms", "statistics")
+REQUIRED_CONSENTS = ("referral", "storage")
+# The version of the consent form the platform's referral form records (paper forms carry their own version).
+CONSENT_FORM_VERSION = "EIC-2026.1"
+
+
+class Consent(db.Model):
+    """What a caregiver agreed to for a child, as data: the kind (the referral and sharing it with the center;
+    storage of the records; optionally text-message reminders and use in anonymised statistics), whether it was
+    given, by whom, on which day and form, and who took it; then, maybe, its withdrawal."""
+
+    __tablename__ = "consents"
+    __table_args__ = (Index("ix_consents_child_kind", "child_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"))
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    given: Mapped[bool] = mapped_column(default=True)
+    given_by: Mapped[str] = mapped_column(String(200), default="")
+    given_on: Mapped[date]
+    form_version: Mapped[str] = mapped_column(String(40), default=CONSENT_FORM_VERSION)
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
+    withdrawn_on: Mapped[date | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawal_note: Mapped[str] = mapped_column(Text, default="")
+
+    taken_by = relationship("User", foreign_keys=[taken_by_id])
+    withdrawn_by = relationship("User", foreign_keys=[withdrawn_by_id])
+
+    @property
+    def in_force(self) -> bool:
+        return self.given and self.withdrawn_on is None

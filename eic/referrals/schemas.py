@@ -30,6 +30,10 @@ class CaregiverSchema(Schema):
 class ConsentSchema(Schema):
     given_by = fields.String(required=True, attribute="consent_given_by", data_key="given_by")
     given_on = fields.Date(required=True, attribute="consent_given_on", data_key="given_on")
+    sms = fields.Boolean(load_default=False, metadata={"description": "Text-message reminders agreed (optional)"})
+    statistics = fields.Boolean(load_default=False,
+                                metadata={"description": "Use in anonymised statistics agreed (optional)"})
+    form = fields.String(metadata={"description": "The consent form's version (default: the platform's)"})
 
 
 class ReferralCreateSchema(Schema):

@@ -48,6 +48,8 @@ class CleanReferral:
     consent_given_by: str
     consent_given_on: date
     warnings: list = field(default_factory=list)
+    optional_consents: dict = field(default_factory=dict)
+    consent_form: str = ""
 
 
 def _section(data, key):
@@ -72,11 +74,21 @@ def validate_referral(data: dict, *, actor, today: date) -> CleanReferral:
                            missing=_l("The caregiver's consent to data processing is required."))
     if given_on is not None and given_on > today:
         errors.add("consent.given_on", _l("The consent date cannot be in the future."))
+    optional = {}
+    for kind in ("sms", "statistics"):
+        value = consent.get(kind, False)
+        if not isinstance(value, bool):
+            errors.add(f"consent.{kind}", _l("Answer yes or no."))
+        optional[kind] = value is True
+    form = consent.get("form") or ""
+    if not isinstance(form, str) or len(form) > 40:
+        errors.add("consent.form", _l("At most %(n)s characters.", n=40))
     if errors:
         raise ValidationFailed(fields=errors.fields)
     return CleanReferral(child=child, caregiver=carer, center=center, icd10=codes, risk_factors=factors,
                          notes=notes, consent_given_by=given_by, consent_given_on=given_on,
-                         warnings=iin_warnings(child["iin"], child["birth_on"], child["sex"]))
+                         warnings=iin_warnings(child["iin"], child["birth_on"], child["sex"]),
+                         optional_consents=optional, consent_form=form.strip() if isinstance(form, str) else "")
 
 
 def _clean_date(raw, name: str, errors: Errors, *, missing) -> date | None:
@@ -234,6 +246,10 @@ def submit_referral(data: dict, *, actor, confirm_warnings=True, today: date | N
         _refuse_duplicate(child, actor, fallback=True)
         raise
     _record(referral, None, Status.SUBMITTED, actor=actor, on=today)
+    from .consent import consents_with_referral
+
+    consents_with_referral(referral, given_by=clean.consent_given_by, given_on=clean.consent_given_on,
+                           optional=clean.optional_consents, form_version=clean.consent_form, actor=actor)
     referral.warnings = clean.warnings
     return referral
 

@@ -12,8 +12,8 @@ from eic.core.timeutil import almaty_today
 from eic.core.xlsx import xlsx_response
 
 from . import exports, permissions, queries, services
-from .forms import (FIELD_MAP, IIN_REASON_LABELS, RELATION_LABELS, EmergencyAccessForm, IinChangeForm, ReferralForm,
-                    WithdrawForm)
+from .forms import (CONSENT_LABELS, FIELD_MAP, IIN_REASON_LABELS, RELATION_LABELS, ConsentForm, EmergencyAccessForm,
+                    IinChangeForm, ReferralForm, WithdrawConsentForm, WithdrawForm)
 from .status import Status
 from .timeline import ages, timeline
 
@@ -78,9 +78,11 @@ def detail(referral_id):
     return _detail_page(referral)
 
 
-def _detail_page(referral, iin_form=None, withdraw_form=None):
+def _detail_page(referral, iin_form=None, withdraw_form=None, consent_form=None, withdraw_consent_form=None):
     from eic.audit import queries as audit_queries
     from eic.audit.labels import ACTION_LABELS
+
+    from .consent import history as consent_history
 
     today = almaty_today()
     can_coordinate = permissions.can_coordinate(current_user, referral)
@@ -93,7 +95,11 @@ def _detail_page(referral, iin_form=None, withdraw_form=None):
                            iin_form=iin_form or IinChangeForm(), iin_reasons=IIN_REASON_LABELS,
                            iin_history=queries.iin_history(referral.child_id),
                            looks=audit_queries.who_opened(referral.id) if can_coordinate else None,
-                           action_labels=ACTION_LABELS)
+                           action_labels=ACTION_LABELS, consents=consent_history(referral.child_id),
+                           consent_labels=CONSENT_LABELS,
+                           consent_form=consent_form or ConsentForm(formdata=None, given_on=today.isoformat()),
+                           withdraw_consent_form=withdraw_consent_form or WithdrawConsentForm(
+                               formdata=None, on=today.isoformat()))
 
 
 @bp.route("/referrals/<int:referral_id>/letter/<lang>")
@@ -143,6 +149,43 @@ def withdraw(referral_id):
                           _("The referral was withdrawn."), form=form) and form.errors:
         return _detail_page(referral, withdraw_form=form), 422
     return redirect(url_for("referrals.detail", referral_id=referral.id))
+
+
+@bp.route("/referrals/<int:referral_id>/consents", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def record_consent(referral_id):
+    """An optional consent given later (text reminders, anonymised statistics)."""
+    from eic.core.validation import parse_date
+
+    from . import consent
+
+    referral = queries.open_case(current_user, referral_id)
+    form = ConsentForm()
+    if form.validate_on_submit() and run_and_commit(
+            lambda: consent.record_consent(referral, kind=form.kind.data, given_by=form.given_by.data,
+                                           given_on=parse_date(form.given_on.data), form_version=form.form_version.data,
+                                           actor=current_user, today=almaty_today()),
+            _("The consent is recorded."), form=form):
+        return redirect(url_for("referrals.detail", referral_id=referral.id))
+    return _detail_page(referral, consent_form=form), 422
+
+
+@bp.route("/referrals/<int:referral_id>/consents/withdraw", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def withdraw_consent(referral_id):
+    """A consent withdrawn; the referral's or the records' closes the case."""
+    from eic.core.validation import parse_date
+
+    from . import consent
+
+    referral = queries.open_case(current_user, referral_id)
+    form = WithdrawConsentForm()
+    if form.validate_on_submit() and run_and_commit(
+            lambda: consent.withdraw_consent(referral, kind=form.kind.data, on=parse_date(form.on.data),
+                                             note=form.note.data, actor=current_user, today=almaty_today()),
+            _("The withdrawal is recorded."), form=form):
+        return redirect(url_for("referrals.detail", referral_id=referral.id))
+    return _detail_page(referral, withdraw_consent_form=form), 422
 
 
 @bp.route("/referrals/<int:referral_id>/emergency-access", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from eic.extensions import db
 from eic.jobs.outcome import N_, outcome
 from eic.jobs.scheduler import Job
 from eic.notifications.services import case_recipients, notify_each, queue_family_message
+from eic.referrals.consent import in_force as consent_in_force
 from eic.referrals.models import Referral
 from eic.referrals.status import Status
 
@@ -88,8 +89,8 @@ def session_reminders(now) -> str:
                 RosterEntry.session_id == session.id))]
         for referral in referrals:
             caregiver = referral.caregiver
-            if caregiver is None or not caregiver.phone:
-                continue
+            if caregiver is None or not caregiver.phone or not consent_in_force(referral.child_id, "sms"):
+                continue  # no number, or the family has not agreed to (or has withdrawn) text reminders
             local = session.starts_at.astimezone(ALMATY)
             if queue_family_message(kind="session_reminder", phone=caregiver.phone,
                                     language=caregiver.preferred_language,

@@ -5,7 +5,7 @@ import factory
 
 from eic.core.timeutil import almaty_today, utc_now
 from eic.demo.data import demo_iin
-from eic.referrals.models import (Caregiver, CaseAccess, Child, IinChange, Referral, ReferralDiagnosis,
+from eic.referrals.models import (Caregiver, CaseAccess, Child, Consent, IinChange, Referral, ReferralDiagnosis,
                                   ReferralRiskFactor, StatusChange)
 from eic.referrals.status import Status
 from eic.referrals.validation import iin_check_digit
@@ -144,3 +144,14 @@ class CaseAccessFactory(Factory):
     referral_id = factory.LazyFunction(lambda: ReferralFactory().id)
     reason = "Covering for a colleague today"
     expires_at = factory.LazyFunction(lambda: utc_now() + timedelta(hours=8))
+
+
+class ConsentFactory(Factory):
+    class Meta:
+        model = Consent
+
+    child_id = factory.LazyFunction(lambda: ChildFactory().id)
+    kind = "referral"
+    given = True
+    given_by = "Гүлнар Сынақова"
+    given_on = factory.LazyFunction(almaty_today)

@@ -16,7 +16,7 @@ from eic.referrals.status import Status
 from tests.factories.accounts import user_for_role
 from tests.factories.centers import center
 from tests.factories.intake import TeamMemberFactory
-from tests.factories.referrals import CaregiverFactory, ChildFactory, ReferralFactory
+from tests.factories.referrals import CaregiverFactory, ChildFactory, ConsentFactory, ReferralFactory
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -152,8 +152,15 @@ def test_family_reminders_the_day_before_in_their_language(team):
                          caregiver=CaregiverFactory(child=kk_child, preferred_language="kk", phone="+77011111111"))
     ru = ReferralFactory(center=team["center"], child=ru_child, status=Status.ENROLLED,
                          caregiver=CaregiverFactory(child=ru_child, preferred_language="ru", phone="+77022222222"))
+    # A third family did not agree to text reminders: it gets none.
+    silent_child = ChildFactory(first_name="Айя")
+    silent = ReferralFactory(center=team["center"], child=silent_child, status=Status.ENROLLED,
+                             caregiver=CaregiverFactory(child=silent_child, phone="+77033333333"))
+    for referral in (kk, ru):
+        ConsentFactory(child_id=referral.child_id, kind="sms")
+    ConsentFactory(child_id=silent.child_id, kind="sms", given=False)
     room = RoomFactory(center=team["center"])
-    for n, referral in enumerate((kk, ru)):
+    for n, referral in enumerate((kk, ru, silent)):
         start = at(date(2027, 4, 13), 10 + n)
         TherapySessionFactory(center_id=referral.center_id, room=room, referral_id=referral.id,
                               child_id=referral.child_id, starts_at=start, ends_at=start + timedelta(minutes=45),
@@ -241,6 +248,7 @@ def test_a_caught_up_reminder_run_skips_sessions_already_begun(team):
         child = ChildFactory()
         referral = ReferralFactory(center=team["center"], child=child, status=Status.ENROLLED,
                                    caregiver=CaregiverFactory(child=child, phone=f"+7701000000{hours + 5}"))
+        ConsentFactory(child_id=child.id, kind="sms")
         start = now + timedelta(hours=hours)
         if start.astimezone(ALMATY).date() != now.astimezone(ALMATY).date():
             pytest.skip("too close to Almaty midnight for this check")

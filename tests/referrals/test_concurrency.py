@@ -10,7 +10,8 @@ from eic.centers.queries import center_by_code, polyclinic_by_name
 from eic.core.roles import Role
 from eic.extensions import db
 from eic.notifications.models import Notification
-from eic.referrals.models import Caregiver, Child, Referral, ReferralDiagnosis, ReferralRiskFactor, StatusChange
+from eic.referrals.models import (Caregiver, Child, Consent, Referral, ReferralDiagnosis, ReferralRiskFactor,
+                                  StatusChange)
 from tests.factories.referrals import payload
 
 WORKERS = 8
@@ -20,7 +21,7 @@ def remove_race_data(user_ids, clinic_id):
     """These tests commit for real (threads need their own transactions): take away what they made."""
     ids = db.session.scalars(select(Referral.id).where(Referral.pediatrician_id.in_(user_ids))).all()
     child_ids = db.session.scalars(select(Referral.child_id).where(Referral.id.in_(ids))).all()
-    for model in (StatusChange, ReferralDiagnosis, ReferralRiskFactor):
+    for model in (StatusChange, ReferralDiagnosis, ReferralRiskFactor, Consent):
         db.session.execute(delete(model).where(model.referral_id.in_(ids)))
     db.session.execute(delete(Notification).where(Notification.user_id.in_(user_ids)))
     db.session.execute(delete(Referral).where(Referral.id.in_(ids)))

@@ -55,7 +55,7 @@ def test_an_absence_over_booked_sessions_lists_them_and_settles_each_in_one_step
     from eic.therapy import services
     from eic.therapy.models import TherapySession
     from tests.factories.centers import RoomFactory
-    from tests.factories.referrals import ReferralFactory
+    from tests.factories.referrals import ConsentFactory, ReferralFactory
     from tests.therapy.test_views import next_clean_wednesday
 
     coordinator = login_as(Role.COORDINATOR)
@@ -64,6 +64,8 @@ def test_an_absence_over_booked_sessions_lists_them_and_settles_each_in_one_step
     first = next_clean_wednesday()
     referrals = [ReferralFactory(center=coordinator.center, status=Status.ENROLLED,
                                  caregiver__preferred_language=lang) for lang in ("ru", "kk")]
+    for r in referrals:  # the families agreed to text messages
+        ConsentFactory(child_id=r.child_id, kind="sms")
     series = [services.book_series(center=coordinator.center, specialist=specialist, referral=r,
                                    room=RoomFactory(center=coordinator.center), start_on=first, at=at, minutes=45,
                                    weekdays=[2], count=3, actor=coordinator)

@@ -12,7 +12,7 @@ from eic.therapy.models import RosterEntry, TherapySession
 from tests.factories.accounts import SpecialistFactory
 from tests.factories.centers import RoomFactory, center
 from tests.factories.intake import TeamMemberFactory
-from tests.factories.referrals import ReferralFactory
+from tests.factories.referrals import ConsentFactory, ReferralFactory
 
 
 def next_clean_wednesday():
@@ -152,6 +152,7 @@ def test_cancelling_asks_first_and_can_take_the_rest_of_the_series(client, login
     specialist = SpecialistFactory(center=coordinator.center)
     referral = ReferralFactory(center=coordinator.center, status=Status.ENROLLED,
                                caregiver__preferred_language="ru")
+    ConsentFactory(child_id=referral.child_id, kind="sms")  # the family agreed to text messages
     sessions = services.book_series(center=coordinator.center, specialist=specialist, referral=referral,
                                     room=RoomFactory(center=coordinator.center), start_on=next_clean_wednesday(),
                                     at=time(10), minutes=45, weekdays=[2], count=6, actor=coordinator)

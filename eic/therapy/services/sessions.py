@@ -12,6 +12,7 @@ from eic.core.settings import get_setting
 from eic.core.text import clean_text
 from eic.core.timeutil import ALMATY, add_working_days, utc_now
 from eic.extensions import db
+from eic.referrals.consent import in_force as consent_in_force
 from eic.referrals.status import Status
 
 from .. import settings
@@ -213,8 +214,8 @@ def tell_families(session: TherapySession, kind: str, **extra) -> int:
     queued = 0
     for referral in referrals:
         caregiver = referral.caregiver
-        if caregiver is None or not caregiver.phone:
-            continue
+        if caregiver is None or not caregiver.phone or not consent_in_force(referral.child_id, "sms"):
+            continue  # no number, or no agreement to text messages
         # What the family needs: when. Not the child's name: a phone number is not always the family's alone.
         params = {"date": local.strftime("%d.%m.%Y"), "time": local.strftime("%H:%M")} | extra
         key = f"{kind}:s{session.id}:r{referral.id}:{local:%Y%m%d%H%M}"
