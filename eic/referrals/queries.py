@@ -61,14 +61,12 @@ def open_case(user, referral_id, *, via=None):
 
     from eic.audit.services import read_referral
     from eic.core.permissions import get_visible_or_404
-    from eic.extensions import db
 
     from .permissions import referrals_visible_to
 
     referral = get_visible_or_404(referrals_visible_to(user), referral_id)
     if has_request_context() and request.method == "GET":
         read_referral(referral, via=via)
-        db.session.commit()
     return referral
 
 
