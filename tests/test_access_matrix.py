@@ -57,6 +57,7 @@ MATRIX = {
                              200),
     "jobs.index": ("GET", "/admin/jobs", (Role.ADMIN,), 200),
     "audit.index": ("GET", "/admin/audit/", (Role.ADMIN,), 200),
+    "centers.polyclinics": ("GET", "/centers/polyclinics", (Role.ADMIN,), 200),
     "tokens.everyone": ("GET", "/admin/tokens", (Role.ADMIN,), 200),
     "tokens.mine": ("GET", "/account/tokens", ALL, 200),
     "tokens.revoke": ("POST", "/account/tokens/999999/revoke", ALL, 404),

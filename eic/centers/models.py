@@ -57,6 +57,8 @@ class Polyclinic(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     district: Mapped[str] = mapped_column(String(120), default="")
+    # The polyclinic's choice: its pediatricians see each other's referrals, to cover for one another.
+    shared_referrals: Mapped[bool] = mapped_column(default=False, server_default=db.text("false"))
 
     region = relationship("Region", lazy="joined")
 

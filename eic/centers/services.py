@@ -235,3 +235,19 @@ def save_room(center: Center, *, room=None, name, kind, capacity, is_accessible=
     room.is_accessible, room.is_active = bool(is_accessible), bool(is_active)
     db.session.flush()
     return room
+
+
+def set_shared_referrals(polyclinic, *, shared: bool, actor) -> None:
+    """A polyclinic's choice that its pediatricians see each other's referrals, to cover for one another
+    (administrators). Raises Forbidden."""
+    from eic.audit import services as audit
+    from eic.core.errors import Forbidden
+    from eic.core.roles import Role
+
+    if actor is None or actor.role is not Role.ADMIN:
+        raise Forbidden()
+    if polyclinic.shared_referrals != shared:
+        audit.record("setting_change", actor=actor, record_type="polyclinic", record_id=polyclinic.id,
+                     detail={"fields": {"shared_referrals": {"old": polyclinic.shared_referrals, "new": shared}}})
+        polyclinic.shared_referrals = shared
+        db.session.flush()

@@ -44,6 +44,26 @@ def edit(center_id):
     return render_template("centers/edit.html", form=form, center=center)
 
 
+@bp.route("/centers/polyclinics", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def polyclinics():
+    """Each polyclinic's choice: may its pediatricians see each other's referrals (to cover for one another)?"""
+    from flask import request
+
+    from eic.core.forms import PlainForm
+
+    from .models import Polyclinic
+
+    form = PlainForm()
+    if form.validate_on_submit():
+        clinic = db.get_or_404(Polyclinic, request.form.get("polyclinic", type=int) or 0)
+        shared = request.form.get("shared") == "yes"
+        run_and_commit(lambda: services.set_shared_referrals(clinic, shared=shared, actor=current_user),
+                       _("Saved."))
+        return redirect(url_for("centers.polyclinics"))
+    return render_template("centers/polyclinics.html", polyclinics=queries.polyclinics(), form=form)
+
+
 @bp.route("/centers/births", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def births():

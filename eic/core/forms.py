@@ -94,3 +94,7 @@ class SpreadsheetForm(FlaskForm):
     """An .xlsx upload; the file itself is checked by ``eic.core.xlsx_import`` before it is parsed."""
 
     file = FileField(_l("Spreadsheet (.xlsx)"), validators=[FileRequired(_l("Choose a file to upload."))])
+
+
+class PlainForm(FlaskForm):
+    """A form with only its CSRF token, for buttons that post one choice."""

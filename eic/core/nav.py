@@ -53,7 +53,8 @@ MAIN_MENU = Menu({
     Role.ADMIN: (
         Entry("accounts.users", _l("Users")), CENTERS, Entry("centers.rooms", _l("Rooms")),
         Entry("core.settings_page", _l("Settings")),
-        Entry("centers.births", _l("Births per region")), Entry("jobs.index", _l("Scheduled jobs")), CAPACITY,
+        Entry("centers.births", _l("Births per region")), Entry("centers.polyclinics", _l("Polyclinics")),
+        Entry("jobs.index", _l("Scheduled jobs")), CAPACITY,
         Entry("audit.index", _l("Audit log")), Entry("tokens.everyone", _l("API tokens")),
     ),
     Role.MINISTRY: (Entry("coverage.index", _l("Coverage")), Entry("rollout.index", _l("Rollout")), CENTERS),

@@ -6,7 +6,7 @@ after leaving it) and those they opened by breaking the glass today; the rest of
 """
 from datetime import timedelta
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, or_, select
 
 from eic.core.permissions import Condition, Scope, is_staff_of
 from eic.core.roles import Role
@@ -39,10 +39,34 @@ def _team_check(record, user) -> bool:
 
 ON_TEAM = Condition(sql=lambda model, user: _team_or_glass(model.id, user), check=_team_check)
 
-# A pediatrician sees the referrals they wrote; a coordinator their center's; a specialist their center's children
+
+def _own_or_covered(model, user):
+    """SQL: the pediatrician wrote the referral, or works at the same polyclinic and it shares referrals."""
+    from eic.centers.models import Polyclinic
+
+    shared = exists().where(Polyclinic.id == user.polyclinic_id, Polyclinic.shared_referrals.is_(True))
+    return or_(model.pediatrician_id == user.id,
+               and_(model.polyclinic_id.is_not(None), model.polyclinic_id == user.polyclinic_id, shared))
+
+
+def _own_or_covered_check(record, user) -> bool:
+    if record.pediatrician_id == user.id:
+        return True
+    if record.polyclinic_id is None or record.polyclinic_id != user.polyclinic_id:
+        return False
+    from eic.centers.models import Polyclinic
+    from eic.extensions import db
+
+    return bool(db.session.scalar(select(Polyclinic.shared_referrals).where(Polyclinic.id == user.polyclinic_id)))
+
+
+OWN_OR_COVERED = Condition(sql=_own_or_covered, check=_own_or_covered_check)
+
+# A pediatrician sees the referrals they wrote (and, where their polyclinic chose it, those of its other
+# pediatricians, to cover for them); a coordinator their center's; a specialist their center's children
 # on their team or opened by breaking the glass; nobody else sees any.
 REFERRALS = Scope(Referral, {
-    Role.PEDIATRICIAN: (("pediatrician_id", "id"),),
+    Role.PEDIATRICIAN: (OWN_OR_COVERED,),
     Role.COORDINATOR: (("center_id", "center_id"),),
     Role.SPECIALIST: (("center_id", "center_id"), ON_TEAM),
 })

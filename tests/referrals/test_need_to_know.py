@@ -120,3 +120,28 @@ def test_the_api_gives_other_teams_sessions_as_busy_blocks(api, session):
     assert items[own.id]["referral_id"] == mine.id and items[own.id]["address"] == "Ақтөбе, Абай 1"
     assert items[theirs.id]["busy"] is True and "referral_id" not in items[theirs.id]
     assert "address" not in items[theirs.id] and "Құпия" not in str(items)
+
+
+def test_a_polyclinic_may_let_its_pediatricians_cover_for_each_other(client, login_as, session, app):
+    from eic.centers.models import Polyclinic
+
+    author = user_for_role(Role.PEDIATRICIAN)
+    colleague = user_for_role(Role.PEDIATRICIAN, polyclinic=author.polyclinic)
+    referral = ReferralFactory(pediatrician=author, polyclinic_id=author.polyclinic_id)
+    session.commit()
+    login_as(colleague)
+    assert client.get(f"/referrals/{referral.id}").status_code == 404  # the default: each sees their own
+    admin = app.test_client()
+    with admin.session_transaction() as s:
+        boss = user_for_role(Role.ADMIN)
+        session.commit()
+        s["_user_id"], s["_fresh"] = boss.get_id(), True
+        s["login_at"] = s["last_seen"] = utc_now().timestamp()
+    assert admin.post("/centers/polyclinics", data={"polyclinic": author.polyclinic_id, "shared": "yes"}
+                      ).status_code == 302
+    assert db.session.get(Polyclinic, author.polyclinic_id).shared_referrals is True
+    assert client.get(f"/referrals/{referral.id}").status_code == 200
+    outsider = user_for_role(Role.PEDIATRICIAN)  # another polyclinic
+    session.commit()
+    login_as(outsider)
+    assert client.get(f"/referrals/{referral.id}").status_code == 404
