@@ -4,5 +4,7 @@ permission and setting change, export and import (issue 13)."""
 
 def init_app(app):
     from . import views
+    from .tracking import init_tracking
 
     app.register_blueprint(views.bp)
+    init_tracking()

@@ -126,12 +126,12 @@ class ConsentForm(FlaskForm):
     kind = SelectField(_l("What the family agrees to"), choices=[(k, CONSENT_LABELS[k]) for k in ("sms", "statistics")])
     given_by = StringField(_l("Given by"), validators=[InputRequired(REQUIRED)])
     given_on = StringField(_l("Given on"), widget=DateInput(), validators=[InputRequired(REQUIRED)])
-    form_version = StringField(_l("Form and version"), default="EIC-2026.1")
+    form_version = StringField(_l("Form and version"), default="EIC-2026-1")
 
 
 class WithdrawConsentForm(FlaskForm):
     """A consent withdrawn: the referral's or storage's closes the case."""
-    kind = SelectField(_l("Consent withdrawn"), choices=list(CONSENT_LABELS.items()))
+    withdrawn_kind = SelectField(_l("Consent withdrawn"), choices=list(CONSENT_LABELS.items()))
     on = StringField(_l("Withdrawn on"), widget=DateInput(), validators=[InputRequired(REQUIRED)])
     note = TextAreaField(_l("Note"))
     confirm = confirm_field()

@@ -214,7 +214,7 @@ class CaseAccess(db.Model):
 CONSENT_KINDS = ("referral", "storage", "sms", "statistics")
 REQUIRED_CONSENTS = ("referral", "storage")
 # The version of the consent form the platform's referral form records (paper forms carry their own version).
-CONSENT_FORM_VERSION = "EIC-2026.1"
+CONSENT_FORM_VERSION = "EIC-2026-1"
 
 
 class Consent(db.Model):

@@ -181,9 +181,9 @@ def withdraw_consent(referral_id):
     referral = queries.open_case(current_user, referral_id)
     form = WithdrawConsentForm()
     if form.validate_on_submit() and run_and_commit(
-            lambda: consent.withdraw_consent(referral, kind=form.kind.data, on=parse_date(form.on.data),
+            lambda: consent.withdraw_consent(referral, kind=form.withdrawn_kind.data, on=parse_date(form.on.data),
                                              note=form.note.data, actor=current_user, today=almaty_today()),
-            _("The withdrawal is recorded."), form=form):
+            _("The withdrawal is recorded."), form=form, field_map={"kind": "withdrawn_kind"}):
         return redirect(url_for("referrals.detail", referral_id=referral.id))
     return _detail_page(referral, withdraw_consent_form=form), 422
 

@@ -9,7 +9,9 @@ from sqlalchemy.exc import DatabaseError
 
 from eic.audit.models import AuditEvent
 from eic.core.roles import Role
+from eic.core.timeutil import almaty_today
 from eic.extensions import db
+from eic.referrals.status import Status
 from tests.conftest import form_login
 from tests.factories.accounts import PASSWORD, UserFactory, user_for_role
 from tests.factories.referrals import ReferralFactory
@@ -176,3 +178,22 @@ def test_the_coordinator_sees_who_opened_the_record(client, login_as, session):
     session.commit()
     page = client.get(f"/referrals/{referral.id}", headers={"Accept-Language": "ru"}).get_data(as_text=True)
     assert 'data-testid="who-opened"' in page and specialist.full_name in page
+
+
+def test_every_change_to_a_childs_record_is_tracked_without_personal_values(client, login_as, session):
+    """Before: contacts, assessments, plans, sessions, notes and discharges changed with no trace."""
+    from tests.factories.referrals import ReferralFactory
+
+    coordinator = login_as(Role.COORDINATOR)
+    referral = ReferralFactory(center=coordinator.center, status=Status.ACCEPTED)
+    session.commit()
+    answer = client.post(f"/intake/cases/{referral.id}/contact", data={
+        "contacted_on": almaty_today().isoformat(), "method": "phone", "person_reached": "Гүлнар Құпиясова",
+        "notes": "Мекенжайы: Құпия көшесі 5"})
+    assert answer.status_code == 302
+    (made,) = events(action="create", referral_id=referral.id)
+    assert made.record_type == "initial_contacts" and made.actor_id == coordinator.id
+    assert "Құпия" not in str(made.detail)
+    for _ in range(2):  # a refused change leaves no success
+        client.post(f"/intake/cases/{referral.id}/contact", data={"contacted_on": "nonsense", "method": "phone"})
+    assert len(events(action="create", referral_id=referral.id)) == 1

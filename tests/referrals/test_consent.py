@@ -30,7 +30,7 @@ def test_the_referral_records_each_consent_as_data(api, session):
     rows = {c.kind: c for c in db.session.scalars(select(Consent).where(Consent.child_id == referral.child_id))}
     assert {k: c.given for k, c in rows.items()} == {"referral": True, "storage": True, "sms": True,
                                                      "statistics": False}
-    assert rows["sms"].taken_by_id == pediatrician.id and rows["sms"].form_version == "EIC-2026.1"
+    assert rows["sms"].taken_by_id == pediatrician.id and rows["sms"].form_version == "EIC-2026-1"
     assert rows["sms"].given_by == "Гүлнар Сынақова" and in_force(referral.child_id, "sms")
     assert not in_force(referral.child_id, "statistics")
 
@@ -46,12 +46,12 @@ def test_withdrawing_the_records_consent_closes_the_case_quietly(client, login_a
     session.commit()
     address = f"/referrals/{referral.id}/consents/withdraw"
     tomorrow = (almaty_today() + timedelta(days=1)).isoformat()
-    bad = client.post(address, data={"kind": "storage", "on": tomorrow, "confirm": "y"},
+    bad = client.post(address, data={"withdrawn_kind": "storage", "on": tomorrow, "confirm": "y"},
                       headers={"Accept-Language": "ru"})
     assert bad.status_code == 422 and db.session.get(Referral, referral.id).is_open
-    unticked = client.post(address, data={"kind": "storage", "on": almaty_today().isoformat()})
+    unticked = client.post(address, data={"withdrawn_kind": "storage", "on": almaty_today().isoformat()})
     assert unticked.status_code == 422 and in_force(referral.child_id, "storage")
-    done = client.post(address, data={"kind": "storage", "on": almaty_today().isoformat(), "confirm": "y",
+    done = client.post(address, data={"withdrawn_kind": "storage", "on": almaty_today().isoformat(), "confirm": "y",
                                       "note": "Семья переезжает"})
     assert done.status_code == 302
     db.session.expire_all()

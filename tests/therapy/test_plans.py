@@ -13,7 +13,7 @@ from eic.therapy.services import plans
 from tests.factories.accounts import SpecialistFactory, user_for_role
 from tests.factories.centers import CenterFactory, discipline
 from tests.factories.intake import AssessmentFactory
-from tests.factories.referrals import ReferralFactory
+from tests.factories.referrals import ChildFactory, ReferralFactory
 
 TODAY = date(2027, 9, 1)
 
@@ -23,8 +23,10 @@ def case(ctx):
     center = CenterFactory()
     return dict(coordinator=user_for_role(Role.COORDINATOR, center=center),
                 specialist=SpecialistFactory(center=center),
-                referral=ReferralFactory(center=center, status=Status.ENROLLED,
-                                         referred_on=TODAY - timedelta(days=30)))
+                # Born 400 days before the test's day, whatever the factories' sequence: the services of these
+                # tests (to March 2028) end before the age limit.
+                referral=ReferralFactory(center=center, status=Status.ENROLLED, referred_on=TODAY - timedelta(days=30),
+                                         child=ChildFactory(birth_on=TODAY - timedelta(days=400))))
 
 
 def goal(**kw):
