@@ -49,8 +49,8 @@ test-postgres: install
 
 # flake8 (style, max-complexity 10 from setup.cfg) and isort in check mode; `make format` sorts the imports.
 lint: install
-	$(BIN)/flake8 eic tests config run.py bench
-	$(BIN)/isort --check-only --diff eic tests config run.py bench
+	$(BIN)/flake8 eic tests config run.py wsgi.py gunicorn.conf.py bench
+	$(BIN)/isort --check-only --diff eic tests config run.py wsgi.py gunicorn.conf.py bench
 
 format: install
 	$(BIN)/isort eic tests config run.py bench

@@ -1,7 +1,15 @@
-"""Configuration classes, chosen by ``EIC_CONFIG``; secrets and the database come from the environment."""
+"""Configuration classes, chosen by ``EIC_CONFIG``; secrets and the database come from the environment.
+
+One way in for every entry point (the web app under gunicorn, ``flask`` commands, the scheduler): the process's
+environment, completed by a ``.env`` file found from the working directory upwards (``EIC_ENV_FILE`` names
+another). A variable already set in the environment wins over the file."""
 import os
 from datetime import timedelta
 from pathlib import Path
+
+from dotenv import find_dotenv, load_dotenv
+
+load_dotenv(os.environ.get("EIC_ENV_FILE") or find_dotenv(usecwd=True), override=False)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET = "development-only-secret-do-not-deploy"
@@ -51,6 +59,11 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # Several installations (or test runs) on one Redis keep their counts apart by this prefix.
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "eic")
+    # How many reverse proxies (nginx, a load balancer) stand in front and set X-Forwarded-For/-Proto/-Host: 0
+    # trusts none (the default: a client could forge them), 1 trusts the nearest, and so on.
+    EIC_TRUSTED_PROXIES = int(os.environ.get("EIC_TRUSTED_PROXIES", "0") or 0)
+    # /readyz fails when no scheduled job has started for this long (0: do not check the scheduler).
+    EIC_SCHEDULER_STALE_MINUTES = int(os.environ.get("EIC_SCHEDULER_STALE_MINUTES", "0") or 0)
     RATELIMIT_HEADERS_ENABLED = True
     EIC_LOGIN_LIMIT = os.environ.get("EIC_LOGIN_LIMIT", "10 per minute; 60 per hour")
     # With SQLite: the lock file that makes one scheduler per host (default: instance/scheduler.lock).

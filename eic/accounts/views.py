@@ -41,9 +41,15 @@ def _safe_next(target):
     return safe_path(target)
 
 
+def failed_attempt(response) -> bool:
+    """Only failed attempts count against the per-address limit: a right password (a redirect onward) does not,
+    so a clinic behind one address is not locked out by its own colleagues logging in."""
+    return response.status_code != 302
+
+
 # Per client address (EIC_LOGIN_LIMIT), beside the per-account lockout: guessing across accounts is slowed too.
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["EIC_LOGIN_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["EIC_LOGIN_LIMIT"], methods=["POST"], deduct_when=failed_attempt)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
@@ -90,7 +96,7 @@ def _finish_login(user):
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["EIC_LOGIN_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["EIC_LOGIN_LIMIT"], methods=["POST"], deduct_when=failed_attempt)
 def second_factor_code():
     """The second step of a log-in: the code from the authenticator app, or a recovery code."""
     pending, until = session.get("second_factor_for"), session.get("second_factor_until", 0)
@@ -231,7 +237,7 @@ def unlock(user_id):
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["EIC_LOGIN_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["EIC_LOGIN_LIMIT"], methods=["POST"], deduct_when=failed_attempt)
 def reset_password(token):
     """Set a new password with a one-time link from an administrator (no log-in needed)."""
     from eic.core.errors import NotFound

@@ -53,6 +53,17 @@ def healthz():
     return {"status": "ok"}
 
 
+@bp.route("/readyz")
+def readyz():
+    """Ready for traffic: the database answers, its schema is at the newest migration, and (where a scheduler is
+    expected, ``EIC_SCHEDULER_STALE_MINUTES`` > 0) a scheduled job has started recently. 503 with the reasons
+    otherwise, for a load balancer or an IT team's monitor."""
+    from .readiness import problems
+
+    found = problems()
+    return ({"status": "ready"}, 200) if not found else ({"status": "not ready", "problems": found}, 503)
+
+
 @bp.route("/api/v1/openapi.json")
 @csrf.exempt
 def openapi():
@@ -138,7 +149,23 @@ def register_error_handlers(app):
                    mb=(app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)),
         }
         message = messages.get(exc.code, _("Something went wrong."))
+        if exc.code == 429 and (until := limit_reset_time()):
+            message = _("Too many failed attempts from your address. Try again after %(time)s.", time=until)
         return render_template("core/error.html", status=exc.code, message=message), exc.code
+
+
+def limit_reset_time() -> str | None:
+    """When the address's log-in limit lets it try again, as the reader's local time (None if unknown)."""
+    from datetime import datetime, timezone
+
+    from flask_babel import format_time
+
+    from eic.extensions import limiter
+
+    current = getattr(limiter, "current_limit", None)
+    if current is None or not getattr(current, "reset_at", None):
+        return None
+    return format_time(datetime.fromtimestamp(current.reset_at, tz=timezone.utc), "short")
 
 
 def tag_with_request_id(response):

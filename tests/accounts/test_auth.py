@@ -229,8 +229,40 @@ def test_log_in_attempts_are_limited_per_address(client, session, app):
         page = client.post("/login", data={"email": "a@b.kz", "password": "x"},
                            headers={"Accept-Language": "ru"}).get_data(as_text=True)
         assert statuses[:10] == [200] * 10 and statuses[10] == 429
-        assert "Слишком много попыток с вашего адреса" in page
+        assert "Слишком много неудачных попыток с вашего адреса" in page
         assert client.get("/login").status_code == 200  # reading the page is not limited
+    finally:
+        limiter.reset()
+        app.config["EIC_LOGIN_LIMIT"] = before
+
+
+def test_only_failed_log_ins_count_and_the_wait_is_told_truly(app, session):
+    """Before: successful log-ins counted too (a clinic behind one address was refused after 60 in an hour), and
+    the refusal said "wait a minute" whatever the window."""
+    from datetime import datetime, timedelta, timezone
+
+    from eic.core.timeutil import ALMATY
+    from eic.extensions import limiter
+
+    app.config["EIC_LOGIN_LIMIT"], before = "3 per hour", app.config["EIC_LOGIN_LIMIT"]
+    limiter.reset()
+    try:
+        people = [user_for_role(Role.SPECIALIST) for _ in range(5)]
+        session.commit()
+        for person in people:  # five colleagues log in from the clinic's one address: none is counted
+            fresh = app.test_client()
+            assert fresh.post("/login", data={"email": person.email, "password": PASSWORD}).status_code == 302
+        stranger = app.test_client()
+        statuses = [stranger.post("/login", data={"email": "x@y.kz", "password": "wrong-one"}).status_code
+                    for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        page = stranger.post("/login", data={"email": "x@y.kz", "password": "wrong-one"},
+                             headers={"Accept-Language": "ru"}).get_data(as_text=True)
+        expected = (datetime.now(timezone.utc) + timedelta(hours=1)).astimezone(ALMATY)
+        told = re.search(r"Повторите после (\d{1,2}):(\d{2})", page)  # Almaty time, 24-hour
+        assert told, page[:400]
+        minutes = int(told.group(1)) * 60 + int(told.group(2))
+        assert abs(minutes - (expected.hour * 60 + expected.minute)) % (24 * 60) <= 2
     finally:
         limiter.reset()
         app.config["EIC_LOGIN_LIMIT"] = before
