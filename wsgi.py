@@ -1,5 +1,2 @@
-"""The WSGI entry point for gunicorn (``gunicorn -c gunicorn.conf.py wsgi:app``); configuration as for every entry
-point: the environment and ``.env`` (``config``)."""
-from eic import create_app
-
-app = create_app()
+"""From the source tree: ``gunicorn -c gunicorn.conf.py wsgi:app`` (the same as ``eic.wsgi``)."""
+from eic.wsgi import app  # noqa: F401
