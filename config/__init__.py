@@ -64,6 +64,10 @@ class Config:
     EIC_TRUSTED_PROXIES = int(os.environ.get("EIC_TRUSTED_PROXIES", "0") or 0)
     # /readyz fails when no scheduled job has started for this long (0: do not check the scheduler).
     EIC_SCHEDULER_STALE_MINUTES = int(os.environ.get("EIC_SCHEDULER_STALE_MINUTES", "0") or 0)
+    # JSON log lines (one per request, core.observe): on in production, or with EIC_LOG_JSON=1.
+    EIC_LOG_JSON = os.environ.get("EIC_LOG_JSON", "") == "1"
+    # The bearer token the monitoring system sends to /metrics; without one, /metrics does not exist.
+    EIC_METRICS_TOKEN = os.environ.get("EIC_METRICS_TOKEN", "")
     RATELIMIT_HEADERS_ENABLED = True
     EIC_LOGIN_LIMIT = os.environ.get("EIC_LOGIN_LIMIT", "10 per minute; 60 per hour")
     # With SQLite: the lock file that makes one scheduler per host (default: instance/scheduler.lock).
@@ -92,6 +96,7 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     # HSTS for a year and a CSP with base-uri 'none' (eic.core.security_headers).
     EIC_STRICT_TRANSPORT = True
+    EIC_LOG_JSON = os.environ.get("EIC_LOG_JSON", "1") == "1"
 
 
 CONFIGS = {

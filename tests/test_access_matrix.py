@@ -25,6 +25,7 @@ MATRIX = {
     "core.set_language": ("POST", "/language", None, 302),
     "core.healthz": ("GET", "/healthz", None, 200),
     "core.readyz": ("GET", "/readyz", None, 200),
+    "core.metrics": ("GET", "/metrics", None, 404),  # no token configured: the address does not exist
     "core.openapi": ("GET", "/api/v1/openapi.json", None, 200),
     "capacity.index": ("GET", "/capacity/", (Role.COORDINATOR, Role.ADMIN), 200),
     "capacity.served": ("GET", "/capacity/served", (Role.COORDINATOR,), 200),

@@ -2,9 +2,10 @@
 
 
 def init_app(app):
-    from . import i18n, nav, settings, views  # noqa: F401 - settings defines the settings table
+    from . import i18n, nav, observe, settings, views  # noqa: F401 - settings defines the settings table
     from .inputs import refuse_unstorable_input
 
+    observe.init_app(app)
     i18n.init_app(app)
     app.context_processor(nav.inject_main_menu)
     app.before_request(refuse_unstorable_input)

@@ -53,6 +53,14 @@ def healthz():
     return {"status": "ok"}
 
 
+@bp.route("/metrics")
+def metrics():
+    """Prometheus metrics, for the monitoring system's bearer token (``core.observe``)."""
+    from .observe import metrics_response
+
+    return metrics_response()
+
+
 @bp.route("/readyz")
 def readyz():
     """Ready for traffic: the database answers, its schema is at the newest migration, and (where a scheduler is

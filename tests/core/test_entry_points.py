@@ -6,6 +6,7 @@ import urllib.request
 
 from sqlalchemy import text
 
+from eic.core.roles import Role
 from tests.jobs.test_processes import BIN, ROOT, free_port, wait_for
 
 PRINT_DB = "from eic import create_app; print(create_app().config['SQLALCHEMY_DATABASE_URI'])"
@@ -97,3 +98,41 @@ def test_ready_means_database_migrations_and_scheduler(client, app, session):
     session.execute(text("UPDATE alembic_version SET version_num = 'old'"))  # rolled back after the test
     answer = client.get("/readyz")
     assert answer.status_code == 503 and answer.json["problems"][0].startswith("migrations")
+
+
+def test_metrics_for_the_monitoring_token_only(client, app):
+    assert client.get("/metrics").status_code == 404  # not configured: not there
+    app.config["EIC_METRICS_TOKEN"] = "scrape-secret-123"
+    try:
+        assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 403
+        client.get("/login")
+        body = client.get("/metrics", headers={"Authorization": "Bearer scrape-secret-123"}).get_data(as_text=True)
+        assert 'eic_request_seconds_count{route="/login",status="200"}' in body
+        for name in ("eic_outbox_backlog", "eic_login_failures_last_hour", "eic_job_runs_last_day"):
+            assert name in body
+    finally:
+        app.config["EIC_METRICS_TOKEN"] = ""
+
+
+def test_one_json_line_per_request_with_no_personal_data(client, app, login_as, capsys):
+    import json
+    import logging
+
+    from eic.core import observe
+
+    login_as(Role.COORDINATOR)
+    handler = logging.StreamHandler()
+    from pythonjsonlogger.json import JsonFormatter
+
+    handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(message)s"))
+    observe.REQUEST_LOG.addHandler(handler)
+    observe.REQUEST_LOG.setLevel(logging.INFO)
+    app.config["EIC_LOG_JSON"] = True
+    try:
+        client.get("/referrals?q=Құпиясова", headers={"X-Request-ID": "trace-12345678"})
+    finally:
+        app.config["EIC_LOG_JSON"] = False
+        observe.REQUEST_LOG.removeHandler(handler)
+    line = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")][-1]
+    assert line["request_id"] == "trace-12345678" and line["route"] == "/referrals" and line["status"] == 200
+    assert isinstance(line["user_id"], int) and line["duration_ms"] >= 0 and "Құпиясова" not in json.dumps(line)
