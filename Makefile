@@ -6,7 +6,7 @@ PORT ?= 5000
 export FLASK_APP := run.py
 TRANSLATIONS := eic/translations
 
-.PHONY: run test test-sqlite test-postgres install translations extract-messages lint format bench migration chromium clean
+.PHONY: run test test-sqlite test-postgres install translations extract-messages lint format bench migration chromium pg-client clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: install chromium lint test-sqlite test-postgres
+# pg_dump and pg_restore for `flask ops backup/restore` (and its test).
+pg-client:
+	@command -v pg_dump >/dev/null 2>&1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null; }
+
+test: install chromium pg-client lint test-sqlite test-postgres
 
 test-sqlite: install
 	$(BIN)/pytest -q
