@@ -6,7 +6,7 @@ PORT ?= 5000
 export FLASK_APP := run.py
 TRANSLATIONS := eic/translations
 
-.PHONY: run test test-sqlite test-postgres install translations extract-messages lint format bench migration chromium pg-client clean
+.PHONY: run test test-sqlite test-postgres install translations extract-messages lint format bench migration chromium tools requirements clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,12 +38,14 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# pg_dump and pg_restore for `flask ops backup/restore` (and its test).
-pg-client:
+# pg_dump and pg_restore for `flask ops backup/restore`, and nginx for the proxy test, from Debian's packages.
+tools:
 	@command -v pg_dump >/dev/null 2>&1 || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null; }
+	@test -x /usr/sbin/nginx || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
 
-test: install chromium pg-client lint test-sqlite test-postgres
+test: install chromium tools lint test-sqlite test-postgres
 
 test-sqlite: install
 	$(BIN)/pytest -q
@@ -62,6 +64,11 @@ format: install
 
 migration: install
 	$(BIN)/flask db revision --autogenerate -m "$(m)"
+
+# The locked, hashed list of production dependencies for hospitals that install offline (docs/OPERATIONS.md).
+requirements: install
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --extra redis --output-file requirements/production.txt setup.cfg
 
 bench: install
 	$(BIN)/python -m bench

@@ -38,6 +38,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         hops = app.config["EIC_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
+    from .core.retry import remove_session_safely
+
+    app.teardown_appcontext(remove_session_safely)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
                      render_as_batch=True)
     login_manager.init_app(app)

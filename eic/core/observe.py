@@ -15,16 +15,21 @@ import time
 from flask import Response, abort, current_app, g, request
 
 REQUEST_LOG = logging.getLogger("eic.requests")
-_METRICS = {}
 
 
-def _latency():
-    if "latency" not in _METRICS:
-        from prometheus_client import Histogram
+def _latency_histogram():
+    """The request-latency histogram, made once per process when this module is imported (a lazily made one can be
+    registered twice when two requests race to make it)."""
+    from prometheus_client import REGISTRY, Histogram
 
-        _METRICS["latency"] = Histogram("eic_request_seconds", "Time to answer a request", ["route", "status"],
-                                        buckets=(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60))
-    return _METRICS["latency"]
+    try:
+        return Histogram("eic_request_seconds", "Time to answer a request", ["route", "status"],
+                         buckets=(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60))
+    except ValueError:  # already registered in this process (the module imported again)
+        return REGISTRY._names_to_collectors["eic_request_seconds"]
+
+
+LATENCY = _latency_histogram()
 
 
 def init_app(app):
@@ -57,18 +62,33 @@ def _finish(response):
         return response
     seconds = time.perf_counter() - started
     route = request.url_rule.rule if request.url_rule is not None else "unmatched"
-    _latency().labels(route=route, status=str(response.status_code)).observe(seconds)
+    LATENCY.labels(route=route, status=str(response.status_code)).observe(seconds)
     if current_app.config.get("EIC_LOG_JSON"):
         from flask_login import current_user
 
         from .request_id import request_id
 
-        user_id = current_user.id if getattr(current_user, "is_authenticated", False) else None
-        user_id = user_id or getattr(g.get("api_user"), "id", None)
+        page_user = _user_id(current_user._get_current_object()) if "_login_user" in g else None
+        user_id = _user_id(g.get("api_user")) or page_user
         REQUEST_LOG.info("request", extra={"request_id": request_id(), "user_id": user_id, "route": route,
                                            "method": request.method, "status": response.status_code,
                                            "duration_ms": round(seconds * 1000, 1)})
     return response
+
+
+def _user_id(user):
+    """The user's number without touching the database (after a rollback a loaded user is expired, and reading an
+    attribute would reload it, on a connection the database may just have cut)."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import NoInspectionAvailable
+
+    if user is None:
+        return None
+    try:
+        identity = inspect(user).identity
+    except NoInspectionAvailable:  # the anonymous user
+        return None
+    return identity[0] if identity else None
 
 
 def metrics_response():

@@ -32,3 +32,22 @@ class RetryingFlask(Flask):
                                        request.path)
             db.session.rollback()
             return super().dispatch_request()
+
+
+def remove_session_safely(exc=None):
+    """Flask-SQLAlchemy's own teardown closes the request's session, which rolls back on the connection; when the
+    database cut that connection, the rollback raises and escapes the app as the server's bare 500 page. Run
+    first (teardowns run in reverse order), this closes the session and, on a dead connection, discards it
+    without the rollback, so the answer already made (a 503, or a success committed before the cut) stands."""
+    try:
+        db.session.remove()
+        return
+    except DBAPIError:
+        pass
+    for step in (lambda: db.session().invalidate(), db.session.remove):
+        try:
+            step()
+        except DBAPIError:
+            pass
+    # Whatever is left is a dead connection: forget the session (the pool replaces the connection).
+    db.session.registry.clear()

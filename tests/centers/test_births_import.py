@@ -79,3 +79,14 @@ def test_the_template_lists_every_region(client, login_as):
     filled = [(r[0], r[1], 1000) for r in rows[1:]]
     assert upload(client, workbook_bytes(filled, rows[0][:3])).status_code == 302
     assert len(births(2025)) == len(filled)
+
+
+def test_imports_are_audited_and_a_refused_one_leaves_only_its_refusal(client, login_as):
+    from eic.audit.models import AuditEvent
+
+    admin = login_as(Role.ADMIN)
+    upload(client, workbook_bytes([("KZ-15", 2025, 19874), ("Атлантида", 2025, -3)], HEADER))
+    upload(client, workbook_bytes([("KZ-15", 2025, 19874), ("KZ-27", 2025, 15230)], HEADER))
+    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "import").order_by(AuditEvent.id)).all()
+    assert [(e.outcome, e.rows, e.actor_id, e.record_type) for e in rows] == [
+        ("refused", 2, admin.id, "births"), ("ok", 2, admin.id, "births")]  # refused: its errors
