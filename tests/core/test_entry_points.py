@@ -62,16 +62,19 @@ def test_gunicorn_starts_from_its_settings_file(tmp_path, app, database_url):
 def test_behind_a_trusted_proxy_each_client_has_its_own_limit(app):
     """Before: behind a proxy every user shared one address, so five clients got 200, 200, 200, 429, 429."""
     from eic import create_app
-    from eic.extensions import limiter
+    from eic.extensions import db, limiter
 
     def statuses(trusted):
         other = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
                            EIC_TRUSTED_PROXIES=trusted, EIC_LOGIN_LIMIT="1 per minute")
         limiter.reset()
         client = other.test_client()
-        return [client.post("/login", data={"email": "x@y.kz", "password": "wrong-one"},
-                            headers={"X-Forwarded-For": f"203.0.113.{n}"},
-                            environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code for n in range(1, 6)]
+        answers = [client.post("/login", data={"email": "x@y.kz", "password": "wrong-one"},
+                               headers={"X-Forwarded-For": f"203.0.113.{n}"},
+                               environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code for n in range(1, 6)]
+        with other.app_context():
+            db.engine.dispose()  # this app's own pool: closed now, not by the garbage collector in a later test
+        return answers
 
     try:
         assert statuses(1) == [200] * 5  # five clients, each its first attempt
