@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from tests.jobs.test_processes import BIN, ROOT, env_for, free_port, wait_for
+from tests.jobs.test_processes import BIN, ROOT, env_for, free_port, serving, wait_for
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
@@ -62,13 +62,8 @@ def test_nginx_in_front_of_gunicorn(app, database_url, tmp_path):
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{proxy_port}"
     try:
-        def up():
-            try:
-                return urllib.request.urlopen(f"{base}/healthz", timeout=2).status == 200
-            except OSError:
-                return False
-
-        assert wait_for(up), (tmp_path / "error.log").read_text() if (tmp_path / "error.log").exists() else "no"
+        error_log = tmp_path / "error.log"
+        assert wait_for(lambda: serving(base)), error_log.read_text() if error_log.exists() else "nginx did not start"
         answer = urllib.request.urlopen(f"{base}/login", timeout=30)
         assert answer.status == 200 and re.fullmatch(r"[0-9a-f]{32}", answer.headers["X-Request-ID"])
         statuses = [attempt(base, f"203.0.113.{n}") for n in range(1, 4)]

@@ -1,6 +1,5 @@
 """``GET /api/v1/coverage``: the ministry's figures, small counts and the counts that give them away hidden."""
 from flask import Blueprint, jsonify
-from flask_babel import gettext as _
 from marshmallow import Schema, fields
 
 from eic.accounts.api_auth import token_required
@@ -60,9 +59,8 @@ def coverage():
     """
     try:
         pub = publication()
-    except published.PeriodNotPublished:
-        return api_error(400, _("Figures are published for months that have ended: the year to date, a quarter "
-                                "or a month."), code="period_not_published")
+    except published.PeriodNotPublished as exc:
+        return api_error(400, exc.message, code="period_not_published")
     data, delivered = pub.data, pub.delivery
     body = {"first": pub.first.isoformat(), "last": pub.last.isoformat(), "hidden_mark": HIDDEN,
             "national": pub.row(data["national"]), "regions": [pub.row(r) for r in data["regions"]],

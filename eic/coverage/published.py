@@ -23,6 +23,8 @@ periods.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
+
 from . import figures, outcomes
 from .disclosure import HIDDEN, protect
 
@@ -33,6 +35,8 @@ TIMELINESS_KEYS = ("first_contact", "plan", "first_session")
 
 class PeriodNotPublished(ValueError):
     """A range of months the ministry's figures are not published for."""
+
+    message = _l("Figures are published for months that have ended: the year to date, a quarter or a month.")
 
 
 def last_complete_month(year: int, today: date) -> int:

@@ -59,6 +59,12 @@ def period_choices(year: int) -> list[tuple[str, str]]:
     return choices
 
 
+def _back_to_the_year_to_date(exc):
+    """A period that is not published: say why, and show the year to date."""
+    flash(str(exc.message), "error")
+    return redirect(url_for("coverage.index"))
+
+
 @bp.route("/")
 @role_required(Role.MINISTRY, Role.ADMIN)
 def index():
@@ -68,10 +74,8 @@ def index():
 
     try:
         pub = publication()
-    except published.PeriodNotPublished:
-        flash(_("Figures are published for months that have ended: the year to date, a quarter or a month."),
-              "error")
-        return redirect(url_for("coverage.index"))
+    except published.PeriodNotPublished as exc:
+        return _back_to_the_year_to_date(exc)
     regions = pub.data["regions"]
     months = pub.months()
     charts = {
@@ -111,12 +115,8 @@ def weekly(name):
 def export():
     """The coverage report as a workbook: summary, regions, centers, months and timeliness; small counts
     suppressed."""
-    from flask_babel import gettext as _
-
     try:
         pub = publication()
-    except published.PeriodNotPublished:
-        flash(_("Figures are published for months that have ended: the year to date, a quarter or a month."),
-              "error")
-        return redirect(url_for("coverage.index"))
+    except published.PeriodNotPublished as exc:
+        return _back_to_the_year_to_date(exc)
     return xlsx_response(f"coverage-{pub.first}-{pub.last}.xlsx", exports.coverage_sheets(pub))

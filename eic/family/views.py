@@ -19,23 +19,25 @@ from . import records
 bp = Blueprint("family", __name__, template_folder="templates", url_prefix="/family")
 
 
-def _case_and_language(referral_id):
+def _copy_made(referral_id, via):
+    """The case and the copy's language, once the copy is in the audit trail; 404 outside the coordinator's
+    center or for an unknown language."""
     referral = referral_queries.open_case(current_user, referral_id)
     if not can_coordinate(current_user, referral):
         abort(404)
     lang = request.args.get("lang") or referral.caregiver.preferred_language
     if lang not in current_app.config["EIC_LANGUAGES"]:
         abort(404)
+    audit.record("copy_for_family", record_type="referral", record_id=referral.id, referral_id=referral.id,
+                 via=via, detail={"language": lang})
+    db.session.commit()
     return referral, lang
 
 
 @bp.route("/copy/<int:referral_id>")
 @role_required(Role.COORDINATOR)
 def copy_page(referral_id):
-    referral, lang = _case_and_language(referral_id)
-    audit.record("copy_for_family", record_type="referral", record_id=referral.id, referral_id=referral.id,
-                 via="print", detail={"language": lang})
-    db.session.commit()
+    referral, lang = _copy_made(referral_id, "print")
     with force_locale(lang):
         return render_template("family/copy.html", referral=referral, sections=records.sections(referral.child),
                                today=almaty_today(), copy_locale=lang)
@@ -44,10 +46,7 @@ def copy_page(referral_id):
 @bp.route("/copy/<int:referral_id>.xlsx")
 @role_required(Role.COORDINATOR)
 def copy_workbook(referral_id):
-    referral, lang = _case_and_language(referral_id)
-    audit.record("copy_for_family", record_type="referral", record_id=referral.id, referral_id=referral.id,
-                 via="export", detail={"language": lang})
-    db.session.commit()
+    referral, lang = _copy_made(referral_id, "export")
     with force_locale(lang):
         sheets = [(title, headers, rows, [24] * len(headers)) for title, headers, rows in
                   records.sections(referral.child)]

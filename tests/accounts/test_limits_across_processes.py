@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from tests.jobs.test_processes import BIN, ROOT, env_for, free_port, wait_for
+from tests.jobs.test_processes import BIN, ROOT, env_for, free_port, serving, wait_for
 
 REDIS = "redis://127.0.0.1:6379/0"
 
@@ -53,13 +53,7 @@ def test_three_workers_share_one_log_in_limit_through_redis(app, database_url, t
                            stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        def up():
-            try:
-                return urllib.request.urlopen(f"{base}/healthz", timeout=2).status == 200
-            except OSError:
-                return False
-
-        assert wait_for(up), "gunicorn did not start"
+        assert wait_for(lambda: serving(base)), "gunicorn did not start"
         statuses = [wrong_log_in(base) for _ in range(12)]
         # Twelve connections spread over three workers: the sixth attempt is refused whichever worker takes it.
         assert statuses[:5] == [200] * 5 and set(statuses[5:]) == {429}, statuses

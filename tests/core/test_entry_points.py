@@ -2,12 +2,11 @@
 import os
 import subprocess
 import sys
-import urllib.request
 
 from sqlalchemy import text
 
 from eic.core.roles import Role
-from tests.jobs.test_processes import BIN, ROOT, free_port, wait_for
+from tests.jobs.test_processes import BIN, ROOT, free_port, serving, wait_for
 
 PRINT_DB = "from eic import create_app; print(create_app().config['SQLALCHEMY_DATABASE_URI'])"
 
@@ -45,13 +44,7 @@ def test_gunicorn_starts_from_its_settings_file(tmp_path, app, database_url):
     web = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT, env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        def up():
-            try:
-                return urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).status == 200
-            except OSError:
-                return False
-
-        assert wait_for(up), "gunicorn did not start"
+        assert wait_for(lambda: serving(f"http://127.0.0.1:{port}")), "gunicorn did not start"
         workers = subprocess.run(["pgrep", "-P", str(web.pid)], capture_output=True, text=True).stdout.split()
         assert len(workers) == 2
     finally:

@@ -100,6 +100,14 @@ def test_two_schedulers_run_each_period_once_and_take_over(database_url, db_engi
                 process.wait(10)
 
 
+def serving(base: str) -> bool:
+    """Whether a server at ``base`` answers its liveness check (for ``wait_for``)."""
+    try:
+        return urllib.request.urlopen(f"{base}/healthz", timeout=2).status == 200
+    except OSError:
+        return False
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -113,13 +121,7 @@ def test_the_web_app_under_gunicorn_starts_no_scheduler(database_url, db_engine,
                             "eic:create_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
     try:
-        def up():
-            try:
-                return urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).status == 200
-            except OSError:
-                return False
-
-        assert wait_for(up), "gunicorn did not start"
+        assert wait_for(lambda: serving(f"http://127.0.0.1:{port}")), "gunicorn did not start"
         workers = subprocess.run(["pgrep", "-P", str(web.pid)], capture_output=True, text=True).stdout.split()
         assert len(workers) == 3
         time.sleep(3)
