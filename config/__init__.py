@@ -72,8 +72,6 @@ class Config:
     EIC_LOGIN_LIMIT = os.environ.get("EIC_LOGIN_LIMIT", "10 per minute; 60 per hour")
     # With SQLite: the lock file that makes one scheduler per host (default: instance/scheduler.lock).
     EIC_SCHEDULER_LOCK_FILE = os.environ.get("EIC_SCHEDULER_LOCK_FILE", "")
-    # Where the weekly coverage workbooks are kept (default: instance/reports).
-    EIC_REPORTS_DIR = os.environ.get("EIC_REPORTS_DIR", "")
 
 
 class DevelopmentConfig(Config):

@@ -43,13 +43,12 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(database_url, tmp_path_factory):
+def app(database_url):
     from flask_migrate import upgrade
 
     from eic.centers.services import load_reference
 
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url,
-                     EIC_REPORTS_DIR=str(tmp_path_factory.mktemp("reports")))
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
     with app.app_context():
         upgrade()
         load_reference()

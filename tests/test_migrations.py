@@ -41,8 +41,7 @@ def fill(connection, table, filled):
 
 
 def test_the_latest_migrations_upgrade_a_database_with_sessions_in_it(tmp_path):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.db'}",
-                     EIC_REPORTS_DIR=str(tmp_path))
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.db'}")
     with app.app_context():
         upgrade(revision="20261122_0014")
         from eic.extensions import db

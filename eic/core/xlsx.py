@@ -47,9 +47,9 @@ def sheet_title(title) -> str:
     return text[:31] or "Sheet"
 
 
-def write_workbook(path: str, sheets) -> int:
-    """``sheets``: iterable of (title, headers, rows, widths); rows may be a generator. Returns the number of
-    rows written below the headers, on all sheets."""
+def write_workbook(path, sheets) -> int:
+    """Write to ``path`` (a file name or a binary file object). ``sheets``: iterable of (title, headers, rows,
+    widths); rows may be a generator. Returns the number of rows written below the headers, on all sheets."""
     workbook = Workbook(write_only=True)
     written = 0
     for title, headers, rows, widths in sheets:

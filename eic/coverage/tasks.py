@@ -1,7 +1,7 @@
-"""The weekly coverage workbook for the ministry: the year to the last month that has ended, kept on disk for
-download (whole months only, as the page: ``published``)."""
+"""The weekly coverage workbook for the ministry: the year to the last month that has ended, kept in the
+database for download from any web host (``jobs.files``; whole months only, as the page: ``published``)."""
 from datetime import date
-from pathlib import Path
+from io import BytesIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -13,19 +13,16 @@ from eic.jobs.scheduler import Job, weekly
 from eic.notifications.services import notify_each, users_with_role
 
 
-def reports_dir() -> Path:
-    """Where the weekly workbooks are kept (``EIC_REPORTS_DIR``, default ``instance/reports``)."""
-    path = Path(current_app.config.get("EIC_REPORTS_DIR") or Path(current_app.instance_path) / "reports")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+JOB_ID = "coverage.weekly_workbook"
 
 
 def weekly_workbook(now) -> str:
-    """Scheduled: write the year-to-date coverage workbook, once in each language, to the reports folder and tell
+    """Scheduled: write the year-to-date coverage workbook, once in each language, into the database and tell
     the ministry. A reader is offered the workbook in their own language."""
     from flask_babel import force_locale
 
-    from eic.core.xlsx import write_workbook
+    from eic.core.xlsx import XLSX, write_workbook
+    from eic.jobs import files
 
     from .exports import coverage_sheets
     from .published import default_period, publish
@@ -35,12 +32,12 @@ def weekly_workbook(now) -> str:
     pub = publish(year, first_month, last_month, today=today)
     period = weekly(now)
     for language in current_app.config["EIC_LANGUAGES"]:
-        name = workbook_name(period, language)
-        # Written beside and renamed: a reader never sees half a file.
-        partial = reports_dir() / f".{name}.part"
+        buffer = BytesIO()
         with force_locale(language):
-            write_workbook(str(partial), coverage_sheets(pub))
-        partial.replace(reports_dir() / name)
+            write_workbook(buffer, coverage_sheets(pub))
+        # Part of the run's transaction: the files appear when the run succeeds, never half of them.
+        files.keep(JOB_ID, workbook_name(period, language), buffer.getvalue(), period=period, media_type=XLSX,
+                   language=language)
     notify_each(users_with_role(Role.MINISTRY), kind="coverage_workbook", key=f"workbook:{period}",
                 params={"date": pub.last.isoformat()})
     return outcome(N_("Workbooks written: %(n)s"), n=len(current_app.config["EIC_LANGUAGES"]))
@@ -52,14 +49,16 @@ def workbook_name(period: str, language: str) -> str:
 
 
 def kept_workbooks(language: str) -> list[tuple[date, str]]:
-    """The weekly workbooks in ``language`` kept on disk, newest first, with the Monday they were written."""
+    """The weekly workbooks in ``language``, newest first, with the Monday of their week."""
+    from eic.jobs import files
+
     found = []
-    for path in reports_dir().glob(f"coverage-*-W*-{language}.xlsx"):
-        year, week = path.name.split("-")[1], path.name.split("-")[2][1:]
+    for row in files.listed(JOB_ID, language):
+        year, _sep, week = row.period.partition("-W")
         if year.isdigit() and week.isdigit():
-            found.append((date.fromisocalendar(int(year), int(week), 1), path.name))
-    return sorted(found, reverse=True)
+            found.append((date.fromisocalendar(int(year), int(week), 1), row.name))
+    return found
 
 
-JOBS = [Job("coverage.weekly_workbook", weekly_workbook, {"day_of_week": "mon", "hour": 3, "minute": 0}, weekly,
+JOBS = [Job(JOB_ID, weekly_workbook, {"day_of_week": "mon", "hour": 3, "minute": 0}, weekly,
             _l("Weekly coverage workbook for the ministry"))]

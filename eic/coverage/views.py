@@ -100,14 +100,20 @@ def index():
 @bp.route("/weekly/<name>")
 @role_required(Role.MINISTRY, Role.ADMIN)
 def weekly(name):
-    """A weekly workbook kept by the scheduler."""
-    from flask import send_from_directory
+    """A weekly workbook kept by the scheduler (in the database: any web host offers it)."""
+    from io import BytesIO
 
-    from .tasks import reports_dir
+    from flask import send_file
 
-    if name not in {p.name for p in reports_dir().glob("coverage-*.xlsx")}:
+    from eic.jobs import files
+
+    from .tasks import JOB_ID
+
+    kept = files.named(JOB_ID, name)
+    if kept is None:
         abort(404)
-    return send_from_directory(reports_dir(), name, as_attachment=True)
+    return send_file(BytesIO(kept.content), mimetype=kept.media_type, as_attachment=True, download_name=kept.name,
+                     last_modified=kept.written_at)
 
 
 @bp.route("/export.xlsx")

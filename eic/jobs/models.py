@@ -1,4 +1,4 @@
-from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlalchemy import Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eic.core.timeutil import UTCDateTime, utc_now
@@ -29,3 +29,22 @@ class JobRun(db.Model):
         """The exception line of the traceback (not SQLAlchemy's trailing link)."""
         lines = [line for line in self.error.strip().splitlines() if line and not line.startswith("(Background")]
         return lines[-1][:160] if lines else ""
+
+
+class JobFile(db.Model):
+    """A file a job made (the weekly coverage workbook), kept in the database so that every web host can offer
+    it: written in the job's transaction, so it exists exactly when the run succeeded. A rerun of the same
+    period replaces it; ``files.keep`` drops the oldest beyond a job's quota."""
+
+    __tablename__ = "job_files"
+    __table_args__ = (Index("ix_job_files_job_language", "job_id", "language", "written_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(120), unique=True)  # the download's file name
+    period: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(5), default="")
+    media_type: Mapped[str] = mapped_column(String(100))
+    written_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
+    size: Mapped[int] = mapped_column(default=0)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)

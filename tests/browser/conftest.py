@@ -30,8 +30,7 @@ def live_app(tmp_path_factory):
     from flask_migrate import upgrade
 
     url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=True,
-                     EIC_REPORTS_DIR=str(tmp_path_factory.mktemp("reports")))
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=True)
     with app.app_context():
         upgrade()
     LIVE["app"] = app

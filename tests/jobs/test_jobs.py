@@ -1,6 +1,7 @@
 """Each job notifies the right people once, and never twice on a rerun: controlled time in Asia/Almaty, across
 midnight, on a working-day calendar with Kazakhstan's holidays."""
 from datetime import date, datetime, timedelta, timezone
+from io import BytesIO
 
 import pytest
 from flask_babel import force_locale
@@ -196,7 +197,8 @@ def test_rollout_reminders_and_the_weekly_workbook(team, app):
     assert run.status == "succeeded"
     from openpyxl import load_workbook
 
-    from eic.coverage.tasks import kept_workbooks, reports_dir
+    from eic.coverage.tasks import JOB_ID, kept_workbooks
+    from eic.jobs import files
 
     with force_locale("en"):
         assert worded(run.result) == "Workbooks written: 3"
@@ -206,7 +208,8 @@ def test_rollout_reminders_and_the_weekly_workbook(team, app):
     headings = {}
     for language in ("kk", "ru", "en"):
         assert kept_workbooks(language) == [(date(2026, 11, 16), f"coverage-2026-W47-{language}.xlsx")]
-        sheet = load_workbook(reports_dir() / f"coverage-2026-W47-{language}.xlsx").worksheets[0]
+        kept = files.named(JOB_ID, f"coverage-2026-W47-{language}.xlsx")
+        sheet = load_workbook(BytesIO(kept.content)).worksheets[0]
         headings[language] = " ".join(str(c.value) for row in sheet.iter_rows(max_row=6) for c in row)
     assert "Kazakhstan" in headings["en"] and "Kazakhstan" not in headings["ru"]
     assert headings["ru"] != headings["kk"]
