@@ -12,7 +12,6 @@ from eic.jobs.outcome import N_, outcome
 from eic.jobs.scheduler import Job, weekly
 from eic.notifications.services import notify_each, users_with_role
 
-
 JOB_ID = "coverage.weekly_workbook"
 
 
