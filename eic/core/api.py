@@ -63,16 +63,17 @@ def domain_error(exc):
     return api_error(exc.status, exc.message, code=exc.code, fields=exc.fields, **exc.extra)
 
 
-def run_and_respond(action, status: int = 200):
+def run_and_respond(action, status=200):
     """The API's twin of ``core.forms.run_and_commit``: run ``action`` (a service call that returns the JSON
-    body), commit and answer ``status``; a DomainError rolls everything back and answers its status and fields.
+    body), commit and answer ``status`` (or what ``status()`` says once the action ran); a DomainError rolls
+    everything back and answers its status and fields.
     The body is built before the commit, while the records it describes are still loaded."""
     try:
         body = action()
     except DomainError as exc:
         return domain_error(exc)
     db.session.commit()
-    return jsonify(body), status
+    return jsonify(body), status() if callable(status) else status
 
 
 def http_error_messages():

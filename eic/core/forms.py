@@ -27,12 +27,13 @@ def _find_field(form, name: str):
 
 
 def apply_errors(form, fields: dict, field_map: dict | None = None) -> list[str]:
-    """Put a service's field messages on the form's fields; returns messages no field took."""
+    """Put a service's field messages on the form's fields; returns messages no field took (a hidden field shows
+    no message, so its messages are returned too)."""
     field_map = field_map or {}
     leftovers = []
     for name, messages in fields.items():
         target = _find_field(form, field_map.get(name, name.replace(".", "_")))
-        if target is not None:
+        if target is not None and target.type not in ("HiddenField", "CSRFTokenField"):
             target.errors = list(target.errors or []) + [str(m) for m in messages]
         else:
             leftovers.extend(str(m) for m in messages)

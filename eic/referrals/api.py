@@ -22,13 +22,24 @@ def create():
     ---
     post:
       summary: Submit a referral (pediatricians)
+      description: >-
+        Send an Idempotency-Key (up to 64 characters, e.g. a UUID) to make a repeat safe: when the answer was
+        lost and the same key is sent again, the referral made the first time is answered (200) and nothing new
+        is stored.
       security: [{bearer: []}]
+      parameters:
+        - {in: header, name: Idempotency-Key, required: false, schema: {type: string, maxLength: 64}}
       requestBody:
         required: true
         content:
           application/json:
             schema: ReferralCreate
       responses:
+        200:
+          description: The referral made earlier with this Idempotency-Key
+          content:
+            application/json:
+              schema: Referral
         201:
           description: The stored referral, with warnings
           content:
@@ -44,12 +55,15 @@ def create():
         422: {$ref: '#/components/responses/Error422'}
     """
     data = json_body()
+    made = []
 
     def submit():
-        referral = services.submit_referral(data, actor=g.api_user, confirm_warnings=True)
+        referral = services.submit_referral(data, actor=g.api_user, confirm_warnings=True,
+                                            submission_key=request.headers.get("Idempotency-Key"))
+        made.append(referral)
         return referral_json(referral, referral.warnings)
 
-    return run_and_respond(submit, 201)
+    return run_and_respond(submit, lambda: 200 if made[0].repeated else 201)
 
 
 @bp.route("/referrals/<int:referral_id>")

@@ -1,7 +1,7 @@
 """The referral form. Its fields are plain text so that one service validates form and API alike."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import DateInput, NumberInput, TelInput
 
@@ -56,6 +56,8 @@ class ReferralForm(FlaskForm):
     consent_sms = BooleanField(_l("The family agrees to session reminders by text message"))
     consent_statistics = BooleanField(_l("The family agrees to the use of the records in anonymised statistics"))
     confirm_warnings = BooleanField(_l("I have checked: the details are right despite the warnings"))
+    # Made when the form is shown: sending the same form again (the answer was lost) finds the referral it made.
+    submission_key = HiddenField()
 
     def fill_choices(self):
         self.center_code.choices = [(c.code, localized(c, "city")) for c in center_queries.centers()]

@@ -66,6 +66,9 @@ class Referral(db.Model):
         Index("uq_referrals_child_open", "child_id", unique=True,
               sqlite_where=db.text("is_open"), postgresql_where=db.text("is_open")),
         Index("ix_referrals_center_status", "center_id", "status"),
+        # The form's (or the API's Idempotency-Key) token: a submission repeated after a lost answer finds the
+        # referral it made instead of making another.
+        Index("uq_referrals_submission_key", "submission_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +76,7 @@ class Referral(db.Model):
     caregiver_id: Mapped[int] = mapped_column(ForeignKey("caregivers.id"))
     center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
     pediatrician_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    submission_key: Mapped[str | None] = mapped_column(String(64))
     polyclinic_id: Mapped[int | None] = mapped_column(ForeignKey("polyclinics.id"))
     # The child's clock starts here and never restarts, even when redirected.
     referred_on: Mapped[date]

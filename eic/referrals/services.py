@@ -214,14 +214,22 @@ def _risk_factors(value, errors) -> list:
     return factors
 
 
-def submit_referral(data: dict, *, actor, confirm_warnings=True, today: date | None = None) -> Referral:
+def submit_referral(data: dict, *, actor, confirm_warnings=True, today: date | None = None,
+                    submission_key: str | None = None) -> Referral:
     """Validate and store a pediatrician's referral; returns it with ``.warnings`` set.
+
+    ``submission_key`` (the form's hidden token, the API's ``Idempotency-Key``) makes a repeat safe: when the
+    actor already sent a referral with that key (the answer was lost on the way: a host stopped, the line
+    dropped), that referral is returned with ``.repeated`` set and nothing is stored.
 
     Raises ValidationFailed (fields), NeedsConfirmation (warnings not confirmed on the form),
     DuplicateReferral (the child has an open referral; ``existing_id`` when the actor may see it).
     """
     if actor.role is not Role.PEDIATRICIAN:
         raise Forbidden()
+    sent = _already_sent(submission_key, actor)
+    if sent is not None:
+        return sent
     today = today or almaty_today()
     clean = validate_referral(data, actor=actor, today=today)
     if clean.warnings and not confirm_warnings:
@@ -234,6 +242,7 @@ def submit_referral(data: dict, *, actor, confirm_warnings=True, today: date | N
         child_id=child.id, caregiver=caregiver, center=clean.center, pediatrician_id=actor.id,
         polyclinic_id=actor.polyclinic_id, referred_on=today, status=Status.SUBMITTED, is_open=True,
         notes=clean.notes, consent_given_by=clean.consent_given_by, consent_given_on=clean.consent_given_on,
+        submission_key=submission_key or None,
         diagnoses=[ReferralDiagnosis(code=c, category=c[:3]) for c in clean.icd10],
         risk_factors=[ReferralRiskFactor(risk_factor=rf) for rf in clean.risk_factors],
     )
@@ -242,9 +251,14 @@ def submit_referral(data: dict, *, actor, confirm_warnings=True, today: date | N
             db.session.add(referral)
             db.session.flush()
     except IntegrityError:
-        # Another submission for the same child won the race; the database's unique index decided.
+        # Another submission for the same child (or a repeat of this one) won the race; the database's unique
+        # index decided.
+        sent = _already_sent(submission_key, actor)
+        if sent is not None:
+            return sent
         _refuse_duplicate(child, actor, fallback=True)
         raise
+    referral.repeated = False
     _record(referral, None, Status.SUBMITTED, actor=actor, on=today)
     from .consent import consents_with_referral
 
@@ -252,6 +266,19 @@ def submit_referral(data: dict, *, actor, confirm_warnings=True, today: date | N
                            optional=clean.optional_consents, form_version=clean.consent_form, actor=actor)
     referral.warnings = clean.warnings
     return referral
+
+
+def _already_sent(submission_key: str | None, actor) -> Referral | None:
+    """The actor's referral made with ``submission_key``, marked as a repeat, or None."""
+    if not submission_key:
+        return None
+    if len(submission_key) > 64:
+        raise ValidationFailed(fields={"submission_key": [_l("The submission key is longer than 64 characters.")]})
+    sent = db.session.scalar(select(Referral).where(Referral.submission_key == submission_key,
+                                                    Referral.pediatrician_id == actor.id))
+    if sent is not None:
+        sent.repeated, sent.warnings = True, []
+    return sent
 
 
 def _child_for(clean: CleanReferral) -> Child:

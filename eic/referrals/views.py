@@ -1,4 +1,6 @@
 """Pages: the referral form, "My referrals", the center's list and a referral's page."""
+from uuid import uuid4
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -33,17 +35,21 @@ def new():
     if request.method == "GET":
         form.center_code.data = _default_center_code(current_user)
         form.consent_given_on.data = almaty_today().isoformat()
+        form.submission_key.data = uuid4().hex
     warnings = []
     if form.validate_on_submit():
         sent = []
 
         def submit():
             sent.append(services.submit_referral(form.payload(), actor=current_user,
-                                                 confirm_warnings=form.confirm_warnings.data))
+                                                 confirm_warnings=form.confirm_warnings.data,
+                                                 submission_key=form.submission_key.data))
 
         try:
-            if run_and_commit(submit, _("The referral was sent to the center."), form=form, field_map=FIELD_MAP,
+            if run_and_commit(submit, None, form=form, field_map=FIELD_MAP,
                               reraise=(services.NeedsConfirmation, services.DuplicateReferral)):
+                flash(_("This referral had already been sent; here it is.") if sent[0].repeated
+                      else _("The referral was sent to the center."), "success")
                 return redirect(url_for("referrals.detail", referral_id=sent[0].id))
             if form.errors:
                 flash(_("The referral was not saved: please correct the marked fields."), "error")

@@ -70,6 +70,24 @@ def test_duplicate_is_409_with_existing_id(api):
     assert response.json["error"]["existing_id"] == first["id"]
 
 
+def test_a_repeat_with_the_same_idempotency_key_answers_the_first_referral(api, client):
+    pediatrician = user_for_role(Role.PEDIATRICIAN)
+    token = api.as_user(pediatrician).token
+    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "0f8c1e52-7a9b-4c8e-9f0d-1b2c3d4e5f60"}
+    first = client.post("/api/v1/referrals", json=payload(), headers=headers)
+    again = client.post("/api/v1/referrals", json=payload(), headers=headers)
+    assert first.status_code == 201 and again.status_code == 200 and again.json["id"] == first.json["id"]
+    assert db.session.scalar(select(func.count()).select_from(Referral)) == 1
+    # The key is the caller's own: another pediatrician's same key does not reach the referral.
+    other = {"Authorization": f"Bearer {api.as_user(user_for_role(Role.PEDIATRICIAN)).token}",
+             "Idempotency-Key": headers["Idempotency-Key"]}
+    assert client.post("/api/v1/referrals", json=payload(), headers=other).status_code == 409
+    long_key = headers | {"Idempotency-Key": "k" * 65}
+    refused = client.post("/api/v1/referrals", json=payload(), headers=long_key)
+    assert refused.status_code == 422 and "submission_key" in refused.json["error"]["fields"]
+    assert db.session.scalar(select(func.count()).select_from(Referral)) == 1
+
+
 def test_duplicate_hides_existing_id_from_another_pediatrician(api):
     data = payload()
     api.as_user(user_for_role(Role.PEDIATRICIAN)).post("/api/v1/referrals", json=data)

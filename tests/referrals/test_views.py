@@ -1,3 +1,5 @@
+import re
+
 from sqlalchemy import func, select
 
 from eic.core.roles import Role
@@ -90,6 +92,28 @@ def test_duplicate_on_the_form_links_to_the_existing_referral(client, login_as):
     existing = db.session.scalar(select(Referral))
     assert f"/referrals/{existing.id}" in response.get_data(as_text=True)
     assert referral_count() == 1
+
+
+def test_the_same_form_sent_twice_finds_the_referral_it_made(client, login_as):
+    """The answer to a submission was lost (a host stopped, the line dropped) and the form is sent again: the
+    repeat finds the referral, stores nothing, and says so; a new form for the same child is a duplicate."""
+    login_as(Role.PEDIATRICIAN)
+    key = re.search(r'name="submission_key" type="hidden" value="([0-9a-f]{32})"',
+                    client.get("/referrals/new").text).group(1)
+    data = form_data() | {"submission_key": key}
+    first = client.post("/referrals/new", data=data)
+    again = client.post("/referrals/new", data=data, headers={"Accept-Language": "ru"}, follow_redirects=True)
+    assert first.status_code == 302 and again.status_code == 200 and referral_count() == 1
+    assert "Это направление уже было отправлено" in again.text
+    assert again.request.path == first.location
+    other = re.search(r'name="submission_key" type="hidden" value="([0-9a-f]{32})"',
+                      client.get("/referrals/new").text).group(1)
+    assert other != key
+    assert client.post("/referrals/new", data=data | {"submission_key": other}).status_code == 409
+    too_long = client.post("/referrals/new", data=data | {"submission_key": "k" * 65},
+                           headers={"Accept-Language": "ru"})
+    assert too_long.status_code == 200 and referral_count() == 1
+    assert "Ключ отправки длиннее 64 символов." in too_long.text
 
 
 def test_my_referrals_shows_only_mine(client, login_as):
