@@ -37,6 +37,8 @@ def run_job(job_id):
     if job is None:
         raise click.BadParameter(f"no job {job_id!r}")
     run = scheduler.run_job(job, manual=True)
+    if run is None:
+        raise click.ClickException("the run was not recorded (see the log)")
     click.echo(f"{run.status}: {run.result or run.error}")
 
 

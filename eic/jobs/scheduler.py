@@ -125,16 +125,35 @@ def run_job(job: Job, now: datetime | None = None, *, manual: bool = False) -> "
         result = job.func(now)
     except Exception as exc:  # any failure of a job is recorded; the scheduler and other jobs go on
         db.session.rollback()
-        run = db.session.get(JobRun, run_id)
-        run.status, run.error = "failed", "".join(traceback.format_exception(exc))[-4000:]
+        outcome = {"status": "failed", "error": "".join(traceback.format_exception(exc))[-4000:]}
         log.exception("job %s failed for %s", job.id, period)
     else:
-        run = db.session.get(JobRun, run_id)
-        run.status, run.result = "succeeded", str(result if result is not None else "")[:300]
-    run.finished_at = utc_now()
-    run.duration_ms = int((clock.perf_counter() - started) * 1000)
+        outcome = {"status": "succeeded", "result": str(result if result is not None else "")[:300]}
+    outcome.update(finished_at=utc_now(), duration_ms=int((clock.perf_counter() - started) * 1000))
+    # Only while the run is still this process's: a scheduler that took over meanwhile (this one lost its lock)
+    # has marked it abandoned and may run it again; then this run's writes are undone, never done twice.
+    finished = db.session.execute(update(JobRun).where(JobRun.id == run_id, JobRun.status == "running",
+                                                       JobRun.runner == runner_name()).values(**outcome))
+    if finished.rowcount != 1:
+        db.session.rollback()
+        log.error("job %s for %s was taken over by another scheduler; its writes are undone", job.id, period)
+        return None
     db.session.commit()
-    return run
+    return db.session.get(JobRun, run_id, populate_existing=True)
+
+
+def abandon_orphans() -> int:
+    """At takeover: the scheduled runs another process left running (it died, or lost its lock) are marked
+    failed, so that the catch-up may run their period again. Manual runs (from the admin page, in a web
+    process) are not the scheduler's and are left alone."""
+    abandoned = db.session.execute(update(JobRun).where(JobRun.status == "running", JobRun.manual.is_(False),
+                                                        JobRun.runner != runner_name())
+                                   .values(status="failed", finished_at=utc_now(),
+                                           error="Abandoned: the scheduler running it stopped before it finished."))
+    db.session.commit()
+    if abandoned.rowcount:
+        log.warning("marked %s run(s) left by a stopped scheduler as failed", abandoned.rowcount)
+    return abandoned.rowcount
 
 
 def last_fire_time(job: Job, now: datetime) -> datetime | None:
@@ -265,6 +284,7 @@ def serve(app, *, poll_seconds: int | None = None, stop_after: float | None = No
 
     with app.app_context():
         jobs = collect_jobs()
+        abandon_orphans()
         catch_up(jobs=jobs)
         db.session.remove()
     scheduler = build_scheduler(jobs, call)
@@ -282,4 +302,5 @@ def serve(app, *, poll_seconds: int | None = None, stop_after: float | None = No
         leader.release()
 
 
-__all__ = ["Job", "JobRun", "collect_jobs", "run_job", "catch_up", "serve", "daily", "weekly", "minutely"]
+__all__ = ["Job", "JobRun", "collect_jobs", "run_job", "abandon_orphans", "catch_up", "serve", "daily", "weekly",
+           "minutely"]

@@ -166,3 +166,41 @@ def test_the_ledger_and_outbox_are_pruned(ctx):
     assert {r.period for r in db.session.scalars(select(JobRun))} >= {"new-minute", "last-month"}
     assert not {"old-minute", "two-years"} & {r.period for r in db.session.scalars(select(JobRun))}
     assert sorted(m.status for m in db.session.scalars(select(OutboxMessage))) == ["failed", "kept"]
+
+
+def test_a_run_left_by_a_stopped_scheduler_is_run_again_by_the_one_that_takes_over(ctx, calls):
+    """The leader was killed in the middle of a job: its ledger row stayed "running". The next leader marks
+    it abandoned (not manual runs, not its own) and the catch-up runs that period once."""
+    from tests.factories.jobs import JobRunFactory
+
+    job = scheduler.Job("t.orphan", lambda now: calls.append(now) or "redone", {"hour": 9})
+    JobRunFactory(job_id="t.orphan", period="2027-03-10", status="running", runner="host-a:4242")
+    manual = JobRunFactory(job_id="t.orphan", period="manual 2027-03-10 09:00", status="running", manual=True,
+                           runner="web-b:77")
+    db.session.commit()
+    assert scheduler.catch_up(NOW, [job]) == [None] and calls == []  # still "running" elsewhere
+    assert scheduler.abandon_orphans() == 1
+    (run,) = scheduler.catch_up(NOW, [job])
+    assert run.status == "succeeded" and run.result == "redone" and run.runner == scheduler.runner_name()
+    assert len(calls) == 1 and [r.period for r in runs("t.orphan")] == ["2027-03-10", "manual 2027-03-10 09:00"]
+    assert db.session.get(JobRun, manual.id).status == "running"
+    assert scheduler.abandon_orphans() == 0  # its own runs are never orphans
+
+
+def test_a_run_taken_over_meanwhile_undoes_its_writes(ctx):
+    """This scheduler lost its lock while a job ran; the new leader abandoned and reclaimed the run. The old
+    run's writes are rolled back and its outcome not recorded: the period's work is done once, by the new one."""
+    from eic.notifications.models import Notification
+    from tests.factories.notifications import NotificationFactory
+
+    def slow(now):
+        db.session.add(NotificationFactory.build())
+        db.session.flush()
+        # Meanwhile, another scheduler took the run over (as abandon_orphans then _claim do).
+        db.session.execute(JobRun.__table__.update().where(JobRun.job_id == "t.lost")
+                           .values(runner="host-b:99", status="running"))
+        return "done twice?"
+
+    before = db.session.scalar(select(func.count()).select_from(Notification))
+    assert scheduler.run_job(scheduler.Job("t.lost", slow, {"hour": 9}), NOW) is None
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == before
