@@ -17,7 +17,7 @@ from eic.referrals.status import Status
 from eic.therapy.models import Plan, TherapySession
 
 from . import settings
-from .served import families_served, served_children
+from .served import families_served, month_spans, served_children, served_rows
 
 
 def served_referrals(center_id: int, first: date, last: date) -> list:
@@ -31,20 +31,21 @@ def served_referrals(center_id: int, first: date, last: date) -> list:
     return list(latest.values())
 
 
-def months(first: date, last: date) -> list[tuple[date, date]]:
-    """The calendar months that meet ``first``..``last``, each clipped to it."""
-    result, day = [], first.replace(day=1)
-    while day <= last:
-        after = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-        result.append((max(day, first), min(after - timedelta(days=1), last)))
-        day = after
-    return result
-
-
 def cumulative_served(center_id: int, year: int, today: date) -> list[tuple[date, int]]:
-    """(month end, families served from 1 January to it) for each month of the year up to today."""
-    return [(end, families_served(center_id, date(year, 1, 1), end))
-            for _start, end in months(date(year, 1, 1), min(date(year, 12, 31), today))]
+    """(month end, families served from 1 January to it) for each month of the year up to today: in one query,
+    each family counted in the first month it was served (a family served by the end of a month is one served
+    in some month up to it)."""
+    first, last = date(year, 1, 1), min(date(year, 12, 31), today)
+    if last < first:
+        return []
+    rows = served_rows(first, last, center_id, by_month=True).subquery()
+    firsts = select(func.min(rows.c.month).label("month")).group_by(rows.c.child_id).subquery()
+    new_by_month = dict(db.session.execute(select(firsts.c.month, func.count()).group_by(firsts.c.month)).all())
+    result, total = [], 0
+    for key, _start, end in month_spans(first, last):
+        total += new_by_month.get(key, 0)
+        result.append((end, total))
+    return result
 
 
 @dataclass
@@ -63,12 +64,14 @@ class Capacity:
         return 100 * self.served / self.target if self.target else 0.0
 
 
-def capacity(center, *, year: int, today: date) -> Capacity:
+def capacity(center, *, year: int, today: date, served: int | None = None) -> Capacity:
     """Families served against the target, the pro-rata expectation and a projection to year end from the
-    intake rate over the recent window (a setting, 90 days)."""
+    intake rate over the recent window (a setting, 90 days). ``served``: the families served from 1 January to
+    today when the caller has counted them already (``cumulative_served``)."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     as_of = min(max(today, first), last)
-    served = families_served(center.id, first, as_of)
+    if served is None:
+        served = families_served(center.id, first, as_of)
     days_in_year = (last - first).days + 1
     elapsed = (as_of - first).days + 1
     target = center.annual_target_families
@@ -126,9 +129,11 @@ VALUE_KEYS = ("contact", "contact_ok", "contact_ids", "plan", "plan_ids", "sessi
 MEASURE_KEYS = {"first_contact": "contact", "plan": "plan", "first_session": "session"}
 
 
-def _timeliness_values(first: date, last: date, center_id: int | None = None) -> dict[int, dict[str, list]]:
+def _timeliness_values(first: date, last: date, center_id: int | None = None, *,
+                       by_month: bool = False) -> dict:
     """Per center: the day counts behind each timeliness figure, for children referred between two dates (a
-    redirected referral keeps its first date and is measured at the center that served it)."""
+    redirected referral keeps its first date and is measured at the center that served it). With
+    ``by_month``, per (month key of the referral's date, center)."""
     referred = select(Referral.id).where(Referral.referred_on >= first, Referral.referred_on <= last)
     if center_id is not None:
         referred = referred.where(Referral.center_id == center_id)
@@ -144,12 +149,18 @@ def _timeliness_values(first: date, last: date, center_id: int | None = None) ->
     first_sessions = {rid: at for rid, at in db.session.execute(
         select(Referral.id, first_attended).where(Referral.id.in_(referred))).all() if at is not None}
     contact_days = get_setting(settings.FIRST_CONTACT_DAYS.key)
+    # The deadline depends on the day of referral only: worked out once per day (a year has 365 of them, a
+    # national year 7,800 referrals), not once per child.
+    deadlines = {}
     result = {}
     for r in rows:
-        values = result.setdefault(r.center_id, {key: [] for key in VALUE_KEYS})
+        key = (r.referred_on.year * 100 + r.referred_on.month, r.center_id) if by_month else r.center_id
+        values = result.setdefault(key, {k: [] for k in VALUE_KEYS})
         if r.first_contact_on:
+            if r.referred_on not in deadlines:
+                deadlines[r.referred_on] = add_working_days(r.referred_on, contact_days)
             values["contact"].append((r.first_contact_on - r.referred_on).days)
-            values["contact_ok"].append(r.first_contact_on <= add_working_days(r.referred_on, contact_days))
+            values["contact_ok"].append(r.first_contact_on <= deadlines[r.referred_on])
             values["contact_ids"].append(r.id)
         if r.id in plans:
             values["plan"].append((plans[r.id] - r.referred_on).days)
@@ -193,9 +204,10 @@ def timeliness_children(center_id: int, measure: str, *, first: date, last: date
     return sorted(zip(values[f"{key}_ids"], values[key], within), key=lambda row: -row[1])
 
 
-def timeliness_all(*, first: date, last: date) -> dict[int, dict[str, list]]:
-    """The raw values for every center at once (one pass), for ``merged_timeliness``."""
-    return _timeliness_values(first, last)
+def timeliness_all(*, first: date, last: date, by_month: bool = False) -> dict:
+    """The raw values for every center at once (one pass), for ``merged_timeliness``; with ``by_month``, keyed
+    by (month key, center id)."""
+    return _timeliness_values(first, last, by_month=by_month)
 
 
 def waitlist_figures(center_id: int, *, today: date) -> dict:
@@ -223,9 +235,12 @@ def center_report(center, year: int, today: date) -> dict:
     staff = intake_queries.specialists(center.id)
     rooms = sorted(center.rooms, key=lambda r: r.name)
     week, month = hours.this_week(today), hours.this_month(today)
+    cumulative = cumulative_served(center.id, year, today)
+    # The year to today is the last point of the cumulative line (when the year has begun).
+    served = cumulative[-1][1] if cumulative and cumulative[-1][0] == min(date(year, 12, 31), today) else None
     return {"center": center, "year": year, "today": today,
-            "capacity": capacity(center, year=year, today=today),
-            "cumulative": cumulative_served(center.id, year, today),
+            "capacity": capacity(center, year=year, today=today, served=served),
+            "cumulative": cumulative,
             "waitlist": waitlist_figures(center.id, today=today),
             "timeliness": timeliness(center.id, first=first, last=last),
             "staff": staff, "caseloads": intake_queries.active_caseloads(center.id),

@@ -10,7 +10,7 @@ and current in it, and the live tables for the rest, so a figure is never wrong,
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, union
+from sqlalchemy import case, func, literal, select, union
 
 from eic.core.timeutil import almaty_today
 from eic.extensions import db
@@ -44,21 +44,52 @@ def closed_months(first: date, last: date, today: date | None = None) -> list[da
     return result
 
 
+def month_spans(first: date, last: date) -> list[tuple[int, date, date]]:
+    """The months that ``first``..``last`` touches: (key, first day in range, last day in range); the key is
+    year x 100 + month (202503)."""
+    spans, day = [], first
+    while day <= last:
+        end = min(month_end(month_start(day)), last)
+        spans.append((day.year * 100 + day.month, day, end))
+        day = end + timedelta(days=1)
+    return spans
+
+
+def month_key(column, first: date, last: date, *, instants: bool = False):
+    """A SQL expression giving the month key (``month_spans``) of a date column, or of a timestamp column read
+    on Almaty days (``instants``), for rows already limited to ``first``..``last``. Built from the months'
+    bounds, so that both databases agree to the second, whatever their date functions."""
+    spans = month_spans(first, last)
+    if len(spans) == 1:
+        return literal(spans[0][0])
+    whens = []
+    for key, _start, end in spans[:-1]:
+        bound = day_bounds(end, end)[1] if instants else end + timedelta(days=1)
+        whens.append((column < bound, key))
+    return case(*whens, else_=spans[-1][0])
+
+
 def live_served_rows(first: date, last: date, center_id: int | None = None):
     """The definition, on the live tables: distinct (center_id, child_id) enrolled between two dates (inclusive),
     or who attended a session in them, individually or on a group's roster."""
     return union(*live_served_parts(first, last, center_id))
 
 
-def live_served_parts(first: date, last: date, center_id: int | None = None) -> list:
-    """The SELECTs whose UNION is ``live_served_rows`` (SQLite cannot nest a UNION inside a UNION)."""
+def live_served_parts(first: date, last: date, center_id: int | None = None, *, by_month: bool = False) -> list:
+    """The SELECTs whose UNION is ``live_served_rows`` (SQLite cannot nest a UNION inside a UNION); with
+    ``by_month``, each row also carries its month key (first column)."""
     start, end = day_bounds(first, last)
-    enrolled = select(Referral.center_id, Referral.child_id).where(Referral.enrolled_on >= first,
-                                                                   Referral.enrolled_on <= last)
+
+    def month(column, **kw):
+        return (month_key(column, first, last, **kw).label("month"),) if by_month else ()
+
+    enrolled = select(*month(Referral.enrolled_on), Referral.center_id, Referral.child_id).where(
+        Referral.enrolled_on >= first, Referral.enrolled_on <= last)
     in_period = (TherapySession.starts_at >= start, TherapySession.starts_at < end)
-    attended = select(TherapySession.center_id, TherapySession.child_id).where(
+    session_month = month(TherapySession.starts_at, instants=True)
+    attended = select(*session_month, TherapySession.center_id, TherapySession.child_id).where(
         *in_period, TherapySession.attendance == "attended", TherapySession.child_id.is_not(None))
-    grouped = select(TherapySession.center_id, Referral.child_id).select_from(RosterEntry).join(
+    grouped = select(*session_month, TherapySession.center_id, Referral.child_id).select_from(RosterEntry).join(
         TherapySession, TherapySession.id == RosterEntry.session_id).join(
         Referral, Referral.id == RosterEntry.referral_id).where(*in_period, RosterEntry.attendance == "attended")
     if center_id is not None:
@@ -85,16 +116,26 @@ def served_by_center(first: date, last: date) -> dict[int, int]:
     return dict(db.session.execute(select(rows.c.center_id, func.count()).group_by(rows.c.center_id)).all())
 
 
-def served_rows(first: date, last: date, center_id: int | None = None):
+def served_by_center_month(first: date, last: date) -> dict[tuple[int, int], int]:
+    """Families served per (month key, center id) for every month of ``first``..``last``, in one query: each
+    month counts a family once, as ``served_by_center`` of that month would."""
+    rows = served_rows(first, last, by_month=True).subquery()
+    return {(month, center_id): n for month, center_id, n in db.session.execute(
+        select(rows.c.month, rows.c.center_id, func.count()).group_by(rows.c.month, rows.c.center_id)).all()}
+
+
+def served_rows(first: date, last: date, center_id: int | None = None, *, by_month: bool = False):
     """A SELECT of distinct (center_id, child_id) served between two dates: current summary months from
-    ``served_months``, everything else live."""
+    ``served_months``, everything else live. With ``by_month``, distinct (month key, center_id, child_id)."""
     stored = [m for m in closed_months(first, last)
               if m >= first and month_end(m) <= last]
     if stored:
         stored = list(db.session.scalars(select(SnapshotMonth.month).where(SnapshotMonth.month.in_(stored))))
     if not stored:
-        return live_served_rows(first, last, center_id)
-    parts = [select(ServedMonth.center_id, ServedMonth.child_id).where(ServedMonth.month.in_(stored)).distinct()]
+        return union(*live_served_parts(first, last, center_id, by_month=by_month))
+    month = (month_key(ServedMonth.month, first, last).label("month"),) if by_month else ()
+    parts = [select(*month, ServedMonth.center_id, ServedMonth.child_id).where(ServedMonth.month.in_(stored))
+             .distinct()]
     if center_id is not None:
         parts[0] = parts[0].where(ServedMonth.center_id == center_id)
     # The days of the range outside the stored months, as contiguous spans, live.
@@ -105,9 +146,9 @@ def served_rows(first: date, last: date, center_id: int | None = None):
         if not covered and span_start is None:
             span_start = day
         if covered and span_start is not None:
-            parts += live_served_parts(span_start, day - timedelta(days=1), center_id)
+            parts += live_served_parts(span_start, day - timedelta(days=1), center_id, by_month=by_month)
             span_start = None
         day = month_end(month) + timedelta(days=1) if covered else min(month_end(month), last) + timedelta(days=1)
     if span_start is not None:
-        parts += live_served_parts(span_start, last, center_id)
+        parts += live_served_parts(span_start, last, center_id, by_month=by_month)
     return union(*parts) if len(parts) > 1 else parts[0]

@@ -41,11 +41,13 @@ def declare(key: str, default: int, label, *, minimum: int, maximum: int) -> Set
 
 
 def get_setting(key: str) -> int:
-    """The administrator's value, or the declared default; cached for the app context."""
-    cache = g.setdefault("eic_settings", {}) if has_app_context() else {}
-    if key not in cache:
-        stored = db.session.get(Setting, key)
-        cache[key] = stored.value if stored is not None else REGISTRY[key].default
+    """The administrator's value, or the declared default; every setting is read at the first ask (one query)
+    and kept for the app context (a request, a job)."""
+    cache = g.get("eic_settings") if has_app_context() else None
+    if cache is None:
+        cache = current_values()
+        if has_app_context():
+            g.eic_settings = cache
     return cache[key]
 
 
@@ -68,7 +70,7 @@ def set_setting(key: str, value, *, actor) -> None:
     db.session.add(row)
     db.session.flush()
     if has_app_context():
-        g.setdefault("eic_settings", {}).pop(key, None)
+        g.pop("eic_settings", None)
 
 
 def current_values() -> dict[str, int]:

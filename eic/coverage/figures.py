@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from eic.capacity.figures import merged_timeliness, timeliness_all
-from eic.capacity.served import served_by_center
+from eic.capacity.served import month_key, month_spans, served_by_center, served_by_center_month
 from eic.centers.models import Center, Region
 from eic.extensions import db
 from eic.referrals.models import Referral, StatusChange
@@ -46,26 +46,66 @@ class Row:
             self.declined_by_reason[reason] = self.declined_by_reason.get(reason, 0) + n
 
 
-def _count_by_center(stmt):
-    return dict(db.session.execute(stmt).all())
-
-
 def coverage(*, first: date, last: date) -> dict:
     """National, per-region and per-center rows for referrals dated ``first``..``last``."""
+    return _coverage(first, last, by_month=False)[None]
+
+
+def coverage_by_month(*, first: date, last: date) -> dict[int, dict]:
+    """``coverage`` of each month of ``first``..``last`` (whole months), keyed by month key (202503), from one
+    query per figure for all the months (the same numbers as asking month by month)."""
+    return _coverage(first, last, by_month=True)
+
+
+def _grouped(rows, by_month: bool) -> dict:
+    """{month key or None: {center id: n}} from rows of ([month,] center id, n)."""
+    result = {}
+    for row in rows:
+        month, center_id, n = row if by_month else (None, *row)
+        result.setdefault(month, {})[center_id] = n
+    return result
+
+
+def _coverage(first: date, last: date, *, by_month: bool) -> dict:
+    def month(column):
+        return (month_key(column, first, last),) if by_month else ()
+
     in_period = (Referral.referred_on >= first, Referral.referred_on <= last)
+    referred_month = month(Referral.referred_on)
     # A redirected referral's copy keeps the original date and counts once: only originals are "received".
-    received = _count_by_center(select(Referral.center_id, func.count()).where(
-        *in_period, Referral.redirected_from_id.is_(None)).group_by(Referral.center_id))
-    decided = db.session.execute(select(Referral.center_id, StatusChange.to_status, StatusChange.reason_code,
-                                        func.count()).join(StatusChange, StatusChange.referral_id == Referral.id)
+    received = _grouped(db.session.execute(select(*referred_month, Referral.center_id, func.count()).where(
+        *in_period, Referral.redirected_from_id.is_(None)).group_by(*referred_month, Referral.center_id)), by_month)
+    decided = db.session.execute(select(*referred_month, Referral.center_id, StatusChange.to_status,
+                                        StatusChange.reason_code, func.count())
+                                 .join(StatusChange, StatusChange.referral_id == Referral.id)
                                  .where(*in_period, StatusChange.to_status.in_(
                                      [Status.ACCEPTED, Status.DECLINED, Status.REDIRECTED]))
-                                 .group_by(Referral.center_id, StatusChange.to_status, StatusChange.reason_code)).all()
-    enrolled = _count_by_center(select(Referral.center_id, func.count(func.distinct(Referral.child_id))).where(
-        Referral.enrolled_on >= first, Referral.enrolled_on <= last).group_by(Referral.center_id))
+                                 .group_by(*referred_month, Referral.center_id, StatusChange.to_status,
+                                           StatusChange.reason_code)).all()
+    enrolled_month = month(Referral.enrolled_on)
+    enrolled = _grouped(db.session.execute(select(*enrolled_month, Referral.center_id,
+                                                  func.count(func.distinct(Referral.child_id))).where(
+        Referral.enrolled_on >= first, Referral.enrolled_on <= last).group_by(*enrolled_month, Referral.center_id)),
+        by_month)
+    if by_month:
+        served = {}
+        for (key, center_id), n in served_by_center_month(first, last).items():
+            served.setdefault(key, {})[center_id] = n
+        periods = [(key, start, end) for key, start, end in month_spans(first, last)]
+    else:
+        served, periods = {None: served_by_center(first, last)}, [(None, first, last)]
     centers = db.session.scalars(select(Center).order_by(Center.code)).all()
     regions = {r.id: r for r in db.session.scalars(select(Region))}
-    served = served_by_center(first, last)
+    decisions = {}
+    for row in decided:
+        key, rest = (row[0], tuple(row[1:])) if by_month else (None, tuple(row))
+        decisions.setdefault(key, []).append(rest)
+    return {key: _assemble(centers, regions, start, end, received.get(key, {}), decisions.get(key, []),
+                           enrolled.get(key, {}), served.get(key, {})) for key, start, end in periods}
+
+
+def _assemble(centers, regions, first, last, received, decided, enrolled, served) -> dict:
+    """The rows of one period from its counts per center."""
     per_center = {}
     for c in centers:
         row = Row(c.code, c.city_kk, c.city_ru, c.city_en, referrals=received.get(c.id, 0),
@@ -96,9 +136,25 @@ def coverage(*, first: date, last: date) -> dict:
 
 def timeliness(*, first: date, last: date) -> dict:
     """Timeliness nationally, per region (iso code) and per center (code), from the children's own day counts."""
-    values = timeliness_all(first=first, last=last)
-    centers = db.session.execute(select(Center.id, Center.code, Region.iso_code).join(
+    return _places_timeliness(timeliness_all(first=first, last=last), _center_places())
+
+
+def timeliness_by_month(*, first: date, last: date) -> dict[int, dict]:
+    """``timeliness`` of each month of ``first``..``last``, keyed by month key, from one pass over the period."""
+    values = timeliness_all(first=first, last=last, by_month=True)
+    places = _center_places()
+    per_month = {}
+    for (key, center_id), center_values in values.items():
+        per_month.setdefault(key, {})[center_id] = center_values
+    return {key: _places_timeliness(per_month.get(key, {}), places) for key, _start, _end in month_spans(first, last)}
+
+
+def _center_places():
+    return db.session.execute(select(Center.id, Center.code, Region.iso_code).join(
         Region, Region.id == Center.region_id)).all()
+
+
+def _places_timeliness(values, centers) -> dict:
     by_region = {}
     for c in centers:
         by_region.setdefault(c.iso_code, []).append(c.id)

@@ -33,13 +33,34 @@ def category(entry: int, exit_: int, new_skills: bool) -> str:
     return "b" if new_skills else "a"
 
 
-def progress(*, first: date, last: date) -> dict:
-    """Per outcome area: counts per category and the two summary statements (None below 5 children)."""
+def _exits_and_entries(first: date, last: date):
     exits = db.session.scalars(select(OutcomeRating).where(OutcomeRating.kind == "exit",
                                                            OutcomeRating.rated_on >= first,
                                                            OutcomeRating.rated_on <= last)).all()
     entries = {o.referral_id: o for o in db.session.scalars(select(OutcomeRating).where(
-        OutcomeRating.kind == "entry", OutcomeRating.referral_id.in_([e.referral_id for e in exits])))}
+        OutcomeRating.kind == "entry", OutcomeRating.referral_id.in_(
+            select(OutcomeRating.referral_id).where(OutcomeRating.kind == "exit", OutcomeRating.rated_on >= first,
+                                                    OutcomeRating.rated_on <= last))))}
+    return exits, entries
+
+
+def progress(*, first: date, last: date) -> dict:
+    """Per outcome area: counts per category and the two summary statements (None below 5 children)."""
+    return _progress(*_exits_and_entries(first, last))
+
+
+def progress_by_month(*, first: date, last: date) -> dict[int, dict]:
+    """``progress`` of each month of ``first``..``last`` (by the exit rating's date), keyed by month key."""
+    from eic.capacity.served import month_spans
+
+    exits, entries = _exits_and_entries(first, last)
+    per_month = {}
+    for row in exits:
+        per_month.setdefault(row.rated_on.year * 100 + row.rated_on.month, []).append(row)
+    return {key: _progress(per_month.get(key, []), entries) for key, _start, _end in month_spans(first, last)}
+
+
+def _progress(exits, entries) -> dict:
     result = {}
     for area in OUTCOME_AREAS:
         counts = dict.fromkeys("abcde", 0)
@@ -79,3 +100,33 @@ def delivery(*, first: date, last: date) -> dict:
             "peer_groups": peer_groups, "discharges": discharges,
             "satisfaction": float(satisfaction[0]) if satisfaction[1] >= SMALL else None,
             "satisfaction_answers": satisfaction[1]}
+
+
+def delivery_counts_by_month(*, first: date, last: date) -> dict[int, dict]:
+    """The counts of ``delivery`` that add up over months (attended sessions by setting, caregiver-support
+    sessions, discharges by reason) for each month of ``first``..``last``, keyed by month key: one scan of
+    the period's attended sessions, the caregiver-support ones counted with a FILTER in the same pass."""
+    from eic.capacity.served import month_key, month_spans
+
+    start = datetime.combine(first, time(0), tzinfo=ALMATY)
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=ALMATY)
+    session_month = month_key(TherapySession.starts_at, first, last, instants=True)
+    support = PlanService.kind.in_(CAREGIVER_SERVICE_KINDS)
+    sessions = db.session.execute(
+        select(session_month, TherapySession.setting, func.count(), func.count().filter(support))
+        .outerjoin(PlanService, PlanService.id == TherapySession.plan_service_id)
+        .where(TherapySession.attendance == "attended", TherapySession.starts_at >= start,
+               TherapySession.starts_at < end)
+        .group_by(session_month, TherapySession.setting)).all()
+    discharge_month = month_key(Discharge.discharged_on, first, last)
+    discharges = db.session.execute(select(discharge_month, Discharge.reason, func.count()).where(
+        Discharge.discharged_on >= first, Discharge.discharged_on <= last).group_by(discharge_month,
+                                                                                    Discharge.reason)).all()
+    result = {key: {"settings": {}, "support_sessions": 0, "discharges": {}}
+              for key, _start, _end in month_spans(first, last)}
+    for key, setting, n, supporting in sessions:
+        result[key]["settings"][setting] = n
+        result[key]["support_sessions"] += supporting
+    for key, reason, n in discharges:
+        result[key]["discharges"][reason] = n
+    return result

@@ -125,7 +125,7 @@ def publish(year: int, first_month: int, last_month: int, *, today: date) -> Pub
     period = (first_month, last_month)
     if period not in published_periods(complete):
         raise PeriodNotPublished(period)
-    monthly = {m: _month_cells(year, m) for m in range(1, complete + 1)}
+    monthly = _month_cells(year, complete)
     first, last = month_range(year, period)
     data = figures.coverage(first=first, last=last)
     places = _places(data)
@@ -176,28 +176,41 @@ def _places(data) -> list[str]:
     return [row.key for row in _rows(data)]
 
 
-def _month_cells(year: int, month: int) -> dict:
-    """One month's counts, keyed (measure, place): the atoms every other period adds up from."""
-    first, last = month_range(year, (month, month))
+def _month_cells(year: int, complete: int) -> dict[int, dict]:
+    """Each ended month's counts (1..``complete``), keyed (measure, place): the atoms every other period adds up
+    from. All the months come from one query per figure (``*_by_month``), not one set of queries per month."""
+    if complete < 1:
+        return {}
+    first, last = month_range(year, (1, complete))
+    coverage = figures.coverage_by_month(first=first, last=last)
+    timeliness = figures.timeliness_by_month(first=first, last=last)
+    progress = outcomes.progress_by_month(first=first, last=last)
+    delivered = outcomes.delivery_counts_by_month(first=first, last=last)
+    monthly = {}
+    for month in range(1, complete + 1):
+        key = year * 100 + month
+        cells = monthly[month] = _coverage_cells(coverage[key])
+        for place, spreads in timeliness[key].items():
+            for measure in TIMELINESS_KEYS:
+                cells[(f"timeliness:{measure}", place)] = spreads[measure].count
+        for area, values in progress[key].items():
+            cells[(f"outcome:{area}", KZ)] = values["children"]
+        for setting, n in delivered[key]["settings"].items():
+            cells[(f"setting:{setting}", KZ)] = n
+        cells[("support_sessions", KZ)] = delivered[key]["support_sessions"]
+        for reason, n in delivered[key]["discharges"].items():
+            cells[(f"discharge:{reason}", KZ)] = n
+    return monthly
+
+
+def _coverage_cells(data) -> dict:
     cells = {}
-    data = figures.coverage(first=first, last=last)
     for row in _rows(data):
         for measure in GEO_ADDITIVE:
             cells[(measure, row.key)] = getattr(row, measure)
         cells[("served", row.key)] = row.served
         for reason, n in row.declined_by_reason.items():
             cells[(f"declined:{reason}", row.key)] = n
-    for place, spreads in figures.timeliness(first=first, last=last).items():
-        for key in TIMELINESS_KEYS:
-            cells[(f"timeliness:{key}", place)] = spreads[key].count
-    for area, values in outcomes.progress(first=first, last=last).items():
-        cells[(f"outcome:{area}", KZ)] = values["children"]
-    delivered = outcomes.delivery(first=first, last=last)
-    for setting, n in delivered["settings"].items():
-        cells[(f"setting:{setting}", KZ)] = n
-    cells[("support_sessions", KZ)] = delivered["support_sessions"]
-    for reason, n in delivered["discharges"].items():
-        cells[(f"discharge:{reason}", KZ)] = n
     return cells
 
 

@@ -108,9 +108,9 @@ def test_served_by_center_months_and_cumulative(center):
     b = ReferralFactory(center=center, status=Status.ENROLLED, enrolled_on=date(YEAR, 2, 10))
     other = ReferralFactory(status=Status.ENROLLED, enrolled_on=date(YEAR, 2, 1))
     assert served.served_by_center(date(YEAR, 2, 1), date(YEAR, 2, 28)) == {center.id: 2, other.center_id: 1}
-    assert figures.months(date(YEAR, 1, 15), date(YEAR, 3, 2)) == [
-        (date(YEAR, 1, 15), date(YEAR, 1, 31)), (date(YEAR, 2, 1), date(YEAR, 2, 28)),
-        (date(YEAR, 3, 1), date(YEAR, 3, 2))]
+    assert served.month_spans(date(YEAR, 1, 15), date(YEAR, 3, 2)) == [
+        (YEAR * 100 + 1, date(YEAR, 1, 15), date(YEAR, 1, 31)), (YEAR * 100 + 2, date(YEAR, 2, 1), date(YEAR, 2, 28)),
+        (YEAR * 100 + 3, date(YEAR, 3, 1), date(YEAR, 3, 2))]
     # Served since 1 January: a child served in two months counts once.
     assert figures.cumulative_served(center.id, YEAR, date(YEAR, 3, 15)) == [
         (date(YEAR, 1, 31), 1), (date(YEAR, 2, 28), 2), (date(YEAR, 3, 15), 2)]
