@@ -107,6 +107,10 @@ class TherapySession(db.Model):
         # Timeliness: a child's first attended session.
         Index("ix_therapy_sessions_first_attended", "referral_id", "starts_at",
               postgresql_where=text("attendance = 'attended'"), sqlite_where=text("attendance = 'attended'")),
+        # National figures: the attended sessions of a period, all centers (without it a year reads every session
+        # of every year).
+        Index("ix_therapy_sessions_attended_time", "starts_at",
+              postgresql_where=text("attendance = 'attended'"), sqlite_where=text("attendance = 'attended'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -113,3 +113,77 @@ def test_exports_name_things_in_the_readers_language_not_codes(client, login_as)
     found["roster"] = [v for row in roster.iter_rows(min_row=2, values_only=True) for v in row
                        if isinstance(v, str) and code.match(v)]
     assert found == {books[0]: [], books[1]: [], "roster": []}
+
+
+def test_the_streaming_writer_keeps_every_kind_of_value_and_the_layout():
+    """Read back with openpyxl: numbers, dates and times as Excel values (aware times in Almaty wall-clock
+    time), yes/no, empty cells, formula-like text as quoted text, spaces kept, control characters dropped; a bold
+    frozen header, widths, several sheets (a repeated title made unique), rows across many writes."""
+    from datetime import datetime, time, timezone
+    from decimal import Decimal
+
+    from eic.core.xlsx import ROWS_PER_WRITE, write_workbook
+
+    many = ROWS_PER_WRITE * 2 + 7
+    values = [7, 2.5, Decimal("1.25"), date(2026, 3, 8), datetime(2026, 3, 8, 4, 30, tzinfo=timezone.utc),
+              datetime(2026, 3, 8, 9, 15), time(13, 45), True, None, "=1+1", "-5", "@x", "  spaced ", "a\x07b",
+              "<&>", "Ақтөбе"]
+    buffer = io.BytesIO()
+    written = write_workbook(buffer, [("Sheet: one", [f"h{i}" for i in range(len(values))], [values], [9, 30]),
+                                      ("Sheet: one", ["n"], ([n] for n in range(many)), [5])])
+    assert written == 1 + many
+    book = load_workbook(io.BytesIO(buffer.getvalue()))
+    first, second = book.worksheets
+    assert book.sheetnames[0] == "Sheet  one" and book.sheetnames[1] != book.sheetnames[0]
+    assert first.freeze_panes == "A2" and first["A1"].font.b and first["A1"].value == "h0"
+    assert first.column_dimensions["A"].width == 9 and first.column_dimensions["B"].width == 30
+    row = [c.value for c in first[2]]
+    assert row[:3] == [7, 2.5, 1.25]
+    assert row[3] == datetime(2026, 3, 8) and first["D2"].is_date
+    assert row[4] == datetime(2026, 3, 8, 9, 30) and row[5] == datetime(2026, 3, 8, 9, 15)
+    assert row[6] == time(13, 45) and row[7] is True and row[8] is None
+    assert row[9:] == ["=1+1", "-5", "@x", "  spaced ", "ab", "<&>", "Ақтөбе"]
+    assert first["J2"].data_type == "s" and first["J2"].quotePrefix
+    assert [c.value for c in second["A"]][1:] == list(range(many)) and second.max_row == many + 1
+
+
+def test_the_first_bytes_leave_before_the_rows_are_all_read():
+    from eic.core.xlsx import ROWS_PER_WRITE, Counter, iter_workbook
+
+    read = []
+
+    def rows():
+        for n in range(ROWS_PER_WRITE * 10):
+            read.append(n)
+            yield [n, "x"]
+
+    counter = Counter()
+    chunks = iter_workbook([("S", ["a", "b"], rows(), [5, 5])], counter)
+    first = next(chunks)
+    while not first:
+        first = next(chunks)
+    assert first[:2] == b"PK" and len(read) <= ROWS_PER_WRITE + 1 and not counter.complete
+    rest = b"".join(chunks)
+    assert counter.complete and counter.rows == ROWS_PER_WRITE * 10
+    book = load_workbook(io.BytesIO(first + rest))
+    assert book.active.max_row == ROWS_PER_WRITE * 10 + 1
+
+
+def test_a_download_broken_off_is_audited_with_the_rows_sent(client, login_as, session):
+    from sqlalchemy import select
+
+    from eic.audit.models import AuditEvent
+    from eic.core.xlsx import ROWS_PER_WRITE
+
+    before = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)) or 0
+    pediatrician = login_as(Role.PEDIATRICIAN)
+    for _n in range(3):
+        ReferralFactory(pediatrician=pediatrician)
+    session.commit()
+    response = client.get("/referrals/export.xlsx", buffered=False)
+    chunks = response.response
+    next(iter(chunks))
+    response.close()  # the reader went away after the first bytes
+    (event,) = session.scalars(select(AuditEvent).where(AuditEvent.id > before, AuditEvent.action == "export"))
+    assert event.detail == {"complete": False} and event.rows <= 3
+    assert ROWS_PER_WRITE > 3
