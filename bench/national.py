@@ -137,6 +137,9 @@ def build() -> dict:
         CROSS JOIN LATERAL (SELECT ((d.day + time '09:00' + k * interval '1 hour')
                                     AT TIME ZONE 'Asia/Almaty') AS at) t"""))
     db.session.execute(text("SET session_replication_role = DEFAULT"))
+    from eic.demo.data import relax_second_factor
+
+    relax_second_factor()  # the bench's users have no authenticator app; they log in with a password
     db.session.commit()
     db.session.execute(text("ANALYZE"))
     db.session.commit()
@@ -171,6 +174,9 @@ def measure(app, repeats=5, export=True) -> dict:
         return response
 
     result = {}
+    result["statements"] = {
+        "coverage": _statements(app, lambda: get(ministry, "/coverage/?year=2025")),
+        "capacity": _statements(app, lambda: get(coordinator, "/capacity/?year=2025"))}
     result["coverage"] = _timed(lambda: get(ministry, "/coverage/?year=2025"), repeats)
     result["coverage_xlsx"] = _timed(lambda: get(ministry, "/coverage/export.xlsx?year=2025").data, 3)
     result["coverage_half"] = _timed(lambda: get(ministry, "/coverage/?year=2026&from_month=1&to_month=6"), repeats)
@@ -194,8 +200,86 @@ def measure(app, repeats=5, export=True) -> dict:
 
     result["export"] = _timed(export, 2)
     result["export_bytes"] = sizes[-1]
+    result["export_csv"] = _timed(lambda: csv_floor(app, "coordinator.aktobe@bench.test"), 2)
+    first_bytes = []
+
+    def first_byte():
+        t0 = clock.perf_counter()
+        chunks = iter(coordinator.get(export_url, buffered=False).response)
+        while not next(chunks):
+            pass
+        first_bytes.append(clock.perf_counter() - t0)
+        for _chunk in chunks:
+            pass
+
+    result["export_first_byte"] = _timed(first_byte, 2)
     tracemalloc.start()
     export()
     result["export_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2 ** 20
     tracemalloc.stop()
+    result["export_rss_mib"] = export_rss(app.config["SQLALCHEMY_DATABASE_URI"], export_url)
     return result
+
+
+def _statements(app, fn) -> int:
+    """SQL statements one request makes (after a first, warming request)."""
+    from sqlalchemy import event
+
+    fn()
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def csv_floor(app, email) -> int:
+    """The floor for the session-log export: the same rows (the same query and words), written as CSV."""
+    import csv
+    import io
+
+    from eic.capacity.exports import session_log
+
+    with app.test_request_context(headers={"Accept-Language": "ru"}):
+        user = db.session.scalar(select(User).where(User.email == email))
+        (_title, headers, rows, _widths), = session_log(user, date(2023, 1, 1), date(2024, 12, 31))
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([str(h) for h in headers])
+        written = 0
+        for row in rows:
+            writer.writerow(row)
+            written += 1
+        db.session.remove()
+    return written
+
+
+def export_rss(url, export_url) -> float:
+    """The peak resident memory (MiB) of a fresh process that logs in and downloads the export, as a web worker
+    would: the process's whole footprint, not only Python's allocations."""
+    import json
+    import subprocess
+    import sys
+
+    script = f"""
+import json, resource
+from eic import create_app
+app = create_app("testing", SQLALCHEMY_DATABASE_URI={url!r})
+client = app.test_client()
+client.post("/login", data={{"email": "coordinator.aktobe@bench.test", "password": {PASSWORD!r}}})
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+size = sum(len(chunk) for chunk in client.get({export_url!r}, buffered=False).response)
+print(json.dumps({{"before": before / 1024, "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "bytes": size}}))
+"""
+    answer = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    figures = json.loads(answer.stdout.strip().splitlines()[-1])
+    return figures["peak"]
