@@ -5,6 +5,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from eic.audit import services as audit
 from eic.centers import queries as center_queries
@@ -235,7 +236,8 @@ def submit_referral(data: dict, *, actor, confirm_warnings=True, today: date | N
     if clean.warnings and not confirm_warnings:
         raise NeedsConfirmation(fields={w["field"]: [w["message"]] for w in clean.warnings})
     child = _child_for(clean)
-    _refuse_duplicate(child, actor)
+    if not getattr(child, "just_created", False):  # a child first seen now has no referral yet
+        _refuse_duplicate(child, actor)
     caregiver = Caregiver(child_id=child.id, **clean.caregiver)
     # child_id rather than child=: the backref would autoflush the referral outside the savepoint below.
     referral = Referral(
@@ -259,6 +261,9 @@ def submit_referral(data: dict, *, actor, confirm_warnings=True, today: date | N
         _refuse_duplicate(child, actor, fallback=True)
         raise
     referral.repeated = False
+    # What a new referral is linked to is in memory: the answer is built from it, not read back (no lazy loads).
+    set_committed_value(referral, "child", child)
+    set_committed_value(referral, "history", [])
     _record(referral, None, Status.SUBMITTED, actor=actor, on=today)
     from .consent import consents_with_referral
 
@@ -292,6 +297,7 @@ def _child_for(clean: CleanReferral) -> Child:
             with db.session.begin_nested():
                 db.session.add(child)
                 db.session.flush()
+            child.just_created = True
             return child
         except IntegrityError:
             child = db.session.scalar(select(Child).where(Child.iin == iin))
