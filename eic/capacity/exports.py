@@ -66,15 +66,18 @@ def session_log(user, first, last) -> list:
     headers = [_("Session"), _("Starts"), _("Minutes"), _("Specialist"), _("Child"), _("Setting"), _("Room"),
                _("Status"), _("Attendance"), _("Reason")]
     booked, cancelled = _("Booked"), _("Cancelled")
-    # Words, not codes: the workbook is read by people, in their language.
+    # Words, not codes: the workbook is read by people, in their language. Each word is translated once per
+    # export, not once per row (a lazy string looks its translation up every time it is read).
     attendance = {"attended": _("Attended"), "absent": _("Did not attend")}
+    settings = {code: str(label) for code, label in SETTING_LABELS.items()}
+    absences = {code: str(label) for code, label in ABSENCE_LABELS.items()}
 
     def rows():
         for r in db.session.execute(stmt):
             child = " ".join(p for p in (r.last_name, r.first_name, r.patronymic) if p)
             yield [r.id, r.starts_at, int((r.ends_at - r.starts_at).total_seconds() // 60), r.full_name, child,
-                   str(SETTING_LABELS.get(r.setting, r.setting)), r.name if r.name is not None else r.address,
+                   settings.get(r.setting, r.setting), r.name if r.name is not None else r.address,
                    booked if r.is_active else cancelled, attendance.get(r.attendance, ""),
-                   str(ABSENCE_LABELS.get(r.absence_reason, "")) if r.absence_reason else ""]
+                   absences.get(r.absence_reason, "") if r.absence_reason else ""]
 
     return [(_("Sessions"), headers, rows(), [9, 17, 9, 26, 26, 10, 18, 12, 11, 18])]
