@@ -36,10 +36,12 @@ def run_job(job_id):
     job = scheduler.job_by_id(job_id)
     if job is None:
         raise click.BadParameter(f"no job {job_id!r}")
+    from eic.jobs.outcome import worded
+
     run = scheduler.run_job(job, manual=True)
     if run is None:
         raise click.ClickException("the run was not recorded (see the log)")
-    click.echo(f"{run.status}: {run.result or run.error}")
+    click.echo(f"{run.status}: {worded(run.result) if run.status == 'succeeded' else run.error_summary}")
 
 
 def init_app(app):

@@ -63,3 +63,14 @@ def test_the_weekly_workbook_is_offered_from_the_database_in_the_readers_languag
         db.session.commit()
     assert client.get("/coverage/weekly/secret.xlsx").status_code == 404
     assert client.get("/coverage/weekly/..%2Fcoverage-2026-W47-ru.xlsx").status_code == 404
+
+
+def test_running_the_workbook_job_from_the_command_line_words_its_outcome(app, session):
+    """An IT person runs the job by hand: the answer is a sentence, not the ledger's stored JSON."""
+    from flask_babel import force_locale
+
+    runner = app.test_cli_runner()
+    with app.app_context(), force_locale("en"):
+        result = runner.invoke(args=["scheduler", "run-job", JOB_ID])
+        assert result.exit_code == 0 and result.output.strip() == "succeeded: Workbooks written: 3", result.output
+        assert runner.invoke(args=["scheduler", "run-job", "no.such.job"]).exit_code == 2
