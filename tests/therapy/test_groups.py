@@ -93,6 +93,7 @@ def test_the_roster_belongs_to_the_series_and_attendance_is_per_child(client, lo
     from eic.extensions import db
     from eic.referrals.status import Status
     from eic.therapy import services
+    from eic.therapy.calendar import holiday_name
     from eic.therapy.models import RosterEntry
     from tests.factories.accounts import SpecialistFactory
     from tests.factories.centers import RoomFactory
@@ -100,7 +101,11 @@ def test_the_roster_belongs_to_the_series_and_attendance_is_per_child(client, lo
 
     coordinator = login_as(Role.COORDINATOR)
     specialist = SpecialistFactory(center=coordinator.center)
+    # A week ago, on a working day whose next three weeks hold no public holiday (16 December is one: a series
+    # started on 25 November clashed with it).
     first_day = datetime.now(timezone.utc).date() - timedelta(days=7)
+    while first_day.weekday() > 4 or any(holiday_name(first_day + timedelta(weeks=n)) for n in range(4)):
+        first_day -= timedelta(days=1)
     group = services.book_series(center=coordinator.center, specialist=specialist, referral=None,
                                  room=RoomFactory(center=coordinator.center, capacity=6), start_on=first_day,
                                  at=time(15), minutes=60, weekdays=[first_day.weekday()], count=4, capacity=3,
