@@ -289,6 +289,12 @@ def serve(app, *, poll_seconds: int | None = None, stop_after: float | None = No
         db.session.remove()
     scheduler = build_scheduler(jobs, call)
     scheduler.start()
+    # A firing that came while the first catch-up ran (it can take seconds) is before the schedule's start, and
+    # APScheduler never sees it: look once more, now that every later firing is the schedule's (the ledger keeps
+    # a period from running twice).
+    with app.app_context():
+        catch_up(jobs=jobs)
+        db.session.remove()
     try:
         while deadline is None or clock.monotonic() < deadline:
             clock.sleep(min(poll, 5))
