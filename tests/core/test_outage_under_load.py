@@ -9,7 +9,6 @@ import subprocess
 import threading
 import urllib.error
 import urllib.request
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -20,7 +19,7 @@ from sqlalchemy.pool import NullPool
 from eic.core.timeutil import almaty_today
 from tests.conftest import using_postgres
 from tests.factories.referrals import payload, unique_iin
-from tests.jobs.test_processes import BIN, ROOT, env_for, free_port, wait_for
+from tests.jobs.test_processes import BIN, ROOT, env_for, free_port, own_postgres_database, wait_for
 
 SUBMITTERS, EACH = 4, 12
 
@@ -28,23 +27,12 @@ SUBMITTERS, EACH = 4, 12
 @pytest.fixture
 def outage_db(app, database_url, tmp_path):
     """A database of its own, migrated, with a pediatrician and a token; dropped afterwards."""
-    if using_postgres():
-        name = f"eic_outage_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(make_url(database_url).set(database="postgres"), poolclass=NullPool,
-                              isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    else:
-        admin, url = None, f"sqlite:///{tmp_path / 'outage.db'}"
-    token = prepare(url)
-    try:
-        yield url, token
-    finally:
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    if not using_postgres():
+        url = f"sqlite:///{tmp_path / 'outage.db'}"
+        yield url, prepare(url)
+        return
+    with own_postgres_database(database_url, "eic_outage") as url:
+        yield url, prepare(url)
 
 
 def prepare(url) -> str:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,24 @@ def env_for(database_url, tmp_path, **extra):
                EIC_SCHEDULER_LOCK_FILE=str(tmp_path / "scheduler.lock"))
     env.update(extra)
     return env
+
+
+@contextmanager
+def own_postgres_database(database_url: str, prefix: str):
+    """A new, empty PostgreSQL database beside the test run's (its URL), dropped afterwards."""
+    from sqlalchemy.engine import make_url
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_url(database_url).set(database="postgres"), poolclass=NullPool,
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def ticks(engine):

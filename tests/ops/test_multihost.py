@@ -25,13 +25,12 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from eic.core.timeutil import almaty_today
 from tests.conftest import using_postgres
 from tests.factories.referrals import payload, unique_iin
-from tests.jobs.test_processes import BIN, ROOT, env_for, free_port, serving, wait_for
+from tests.jobs.test_processes import BIN, ROOT, env_for, free_port, own_postgres_database, serving, wait_for
 from tests.ops.drill_jobs import PERIOD_SECONDS
 from tests.test_deploy import NGINX, site_location
 
@@ -61,18 +60,8 @@ def drill_db(app, database_url):
         pytest.skip("the drill needs PostgreSQL: it runs in make test's PostgreSQL run")
     if not redis_answers():
         pytest.fail("the drill needs Redis at 127.0.0.1:6379 (shared log-in limits)")
-    name = f"eic_drill_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(database_url).set(database="postgres"), poolclass=NullPool,
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    try:
+    with own_postgres_database(database_url, "eic_drill") as url:
         yield url, prepare(url)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def prepare(url) -> dict:
