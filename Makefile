@@ -6,7 +6,7 @@ PORT ?= 5000
 export FLASK_APP := run.py
 TRANSLATIONS := eic/translations
 
-.PHONY: run test test-sqlite test-postgres install translations extract-messages lint format bench migration chromium tools requirements clean
+.PHONY: run test test-sqlite test-postgres install translations extract-messages lint format bench bench-tools migration chromium tools requirements clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,7 +70,12 @@ requirements: install
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
 	  --extra redis --output-file requirements/production.txt setup.cfg
 
-bench: install
+# wrk, the load generator the bench drives the referral POST and its floor with, from Debian's packages.
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+bench: install bench-tools
 	$(BIN)/python -m bench
 
 clean:

@@ -107,6 +107,38 @@ def run_national() -> dict | None:
             "snapshot_months": len(months), **result}
 
 
+def run_post() -> dict | None:
+    """The referral POST against its floor under gunicorn (PostgreSQL and wrk; None without either)."""
+    import shutil
+
+    from eic.core.timeutil import almaty_today
+    from eic.extensions import db
+
+    from . import post
+
+    if shutil.which("wrk") is None:
+        return None
+    url, drop = database()
+    if drop is None:
+        return None
+    try:
+        app = _fresh_app(url)
+        with app.test_request_context():
+            from eic.accounts.services import issue_token
+            from eic.core.roles import Role
+            from tests.factories.accounts import user_for_role
+
+            pediatrician = user_for_role(Role.PEDIATRICIAN)
+            token = issue_token(pediatrician, name="bench")
+            pediatrician_id = pediatrician.id
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+        return post.run(url, token, pediatrician_id, almaty_today())
+    finally:
+        drop()
+
+
 def run_audit() -> tuple[dict, str]:
     from eic.extensions import db
 

@@ -28,12 +28,13 @@ SLOTS = 8  # sessions a day per specialist, 09:00 to 16:45
 PASSWORD = "bench-password-2026"
 
 
-def _working_days():
-    day, last = date(YEARS[0], 1, 1), date(YEARS[-1], 12, 31)
-    while day <= last:
-        if day.weekday() < 5 and holiday_name(day) is None:
-            yield day
-        day += timedelta(days=1)
+def _working_days(years):
+    for year in years:
+        day, last = date(year, 1, 1), date(year, 12, 31)
+        while day <= last:
+            if day.weekday() < 5 and holiday_name(day) is None:
+                yield day
+            day += timedelta(days=1)
 
 
 def _bulk(model, rows, chunk=5000):
@@ -41,13 +42,54 @@ def _bulk(model, rows, chunk=5000):
         db.session.execute(insert(model), rows[i:i + chunk])
 
 
-def build() -> dict:
-    """Load the dataset into the current (empty, migrated, reference-loaded) PostgreSQL database."""
+def build(years=YEARS) -> dict:
+    """Load the cohorts of ``years`` (some of ``YEARS``) into the current migrated, reference-loaded PostgreSQL
+    database: first into an empty one, then, for the growth figure, the other years into the same one."""
+    centers = db.session.scalars(select(Center).order_by(Center.code)).all()
+    db.session.execute(text("SET session_replication_role = replica"))
+    if db.session.scalar(select(User.id).where(User.email == "ministry@bench.test")) is None:
+        _staff(centers)
+    pediatrician_id = db.session.scalar(select(User.id).where(User.email == "pediatrician@bench.test"))
+    known_child, known_caregiver, known_referral = (
+        db.session.scalar(select(func.coalesce(func.max(m.id), 0))) for m in (Child, Caregiver, Referral))
+    n = db.session.scalar(select(func.count()).select_from(Child))
+    children = []
+    for c in centers:
+        for year in years:
+            for i in range(COHORT):
+                n += 1
+                children.append({"iin": f"{n:012d}", "last_name": "Bench", "first_name": f"Child {n}",
+                                 "birth_on": date(year - 2, 1, 1) + timedelta(days=i % 365), "sex": "MF"[i % 2],
+                                 "address": "Bench street"})
+    _bulk(Child, children)
+    child_ids = db.session.scalars(select(Child.id).where(Child.id > known_child).order_by(Child.id)).all()
+    _bulk(Caregiver, [{"child_id": cid, "full_name": "Bench parent", "relation": "mother", "phone": "+77010000000",
+                       "preferred_language": "kk"} for cid in child_ids])
+    caregiver_ids = db.session.scalars(select(Caregiver.id).where(Caregiver.id > known_caregiver)
+                                       .order_by(Caregiver.id)).all()
+    _referrals(centers, years, pediatrician_id, child_ids, caregiver_ids)
+    rows = db.session.execute(select(Referral.id, Referral.referred_on).where(Referral.id > known_referral)
+                              .order_by(Referral.id)).all()
+    _bulk(StatusChange, [{"referral_id": r.id, "from_status": Status.SUBMITTED, "to_status": Status.ACCEPTED,
+                          "on": r.referred_on + timedelta(days=1)} for r in rows])
+    _bulk(Plan, [{"referral_id": r.id, "starts_on": r.referred_on + timedelta(days=30 + r.id % 25),
+                  "next_review_on": r.referred_on + timedelta(days=120)} for r in rows])
+    _sessions(years, known_referral)
+    db.session.execute(text("SET session_replication_role = DEFAULT"))
+    from eic.demo.data import relax_second_factor
+
+    relax_second_factor()  # the bench's users have no authenticator app; they log in with a password
+    db.session.commit()
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
+    return {"centers": len(centers), "children": db.session.scalar(select(func.count()).select_from(Child)),
+            "sessions": db.session.scalar(select(func.count()).select_from(TherapySession))}
+
+
+def _staff(centers):
     from eic.accounts.services import hash_password
 
     password_hash = hash_password(PASSWORD)
-    centers = db.session.scalars(select(Center).order_by(Center.code)).all()
-    db.session.execute(text("SET session_replication_role = replica"))
     users = [{"email": f"coordinator.{c.code}@bench.test", "full_name": f"Coordinator {c.code}",
               "role": Role.COORDINATOR, "center_id": c.id, "password_hash": password_hash} for c in centers]
     users += [{"email": "ministry@bench.test", "full_name": "Ministry", "role": Role.MINISTRY,
@@ -59,25 +101,12 @@ def build() -> dict:
     _bulk(User, users)
     _bulk(Room, [{"center_id": c.id, "name": f"Bench {n}", "kind": "therapy", "capacity": 1}
                  for c in centers for n in range(SPECIALISTS)])
-    pediatrician_id = db.session.scalar(select(User.id).where(User.email == "pediatrician@bench.test"))
 
-    children, n = [], 0
-    for c in centers:
-        for year in YEARS:
-            for i in range(COHORT):
-                n += 1
-                children.append({"iin": f"{n:012d}", "last_name": "Bench", "first_name": f"Child {n}",
-                                 "birth_on": date(year - 2, 1, 1) + timedelta(days=i % 365), "sex": "MF"[i % 2],
-                                 "address": "Bench street"})
-    _bulk(Child, children)
-    child_ids = db.session.scalars(select(Child.id).order_by(Child.id)).all()
-    _bulk(Caregiver, [{"child_id": cid, "full_name": "Bench parent", "relation": "mother", "phone": "+77010000000",
-                       "preferred_language": "kk"} for cid in child_ids])
-    caregiver_ids = db.session.scalars(select(Caregiver.id).order_by(Caregiver.id)).all()
 
+def _referrals(centers, years, pediatrician_id, child_ids, caregiver_ids):
     referrals, k = [], 0
     for c in centers:
-        for year in YEARS:
+        for year in years:
             for i in range(COHORT):
                 referred = date(year - 1, 11, 1) + timedelta(days=(i * 7) % 60)
                 closed = year < YEARS[-1]
@@ -93,18 +122,16 @@ def build() -> dict:
                     "ended_on": date(year, 12, 31) if closed else None})
                 k += 1
     _bulk(Referral, referrals)
-    rows = db.session.execute(select(Referral.id, Referral.referred_on).order_by(Referral.id)).all()
-    _bulk(StatusChange, [{"referral_id": r.id, "from_status": Status.SUBMITTED, "to_status": Status.ACCEPTED,
-                          "on": r.referred_on + timedelta(days=1)} for r in rows])
-    _bulk(Plan, [{"referral_id": r.id, "starts_on": r.referred_on + timedelta(days=30 + r.id % 25),
-                  "next_review_on": r.referred_on + timedelta(days=120)} for r in rows])
 
+
+def _sessions(years, known_referral):
     # The schedule: on every working day each specialist sees a child at each of 8 hourly slots. A child has a
     # fixed weekly slot (Mon+Thu, Tue+Fri or Wed with one specialist), so no child, room or specialist overlaps.
+    db.session.execute(text("DROP TABLE IF EXISTS bench_days, bench_staff, bench_cohort"))
     db.session.execute(text("CREATE TEMP TABLE bench_days (day date, year int, dow int, n int)"))
     db.session.execute(text("INSERT INTO bench_days VALUES (:day, :year, :dow, :n)"),
                        [{"day": d, "year": d.year, "dow": d.isoweekday(), "n": n}
-                        for n, d in enumerate(_working_days())])
+                        for n, d in enumerate(_working_days(years))])
     db.session.execute(text("""
         CREATE TEMP TABLE bench_staff AS
         SELECT u.center_id, u.id AS specialist_id, r.id AS room_id,
@@ -117,7 +144,7 @@ def build() -> dict:
         SELECT r.center_id, EXTRACT(YEAR FROM r.referred_on)::int + 1 AS year,
                row_number() OVER (PARTITION BY r.center_id, EXTRACT(YEAR FROM r.referred_on)
                                   ORDER BY r.id) - 1 AS idx, r.id AS referral_id, r.child_id
-        FROM referrals r"""))
+        FROM referrals r WHERE r.id > :known"""), {"known": known_referral})
     db.session.execute(text("CREATE INDEX ON bench_cohort (center_id, year, idx)"))
     db.session.execute(text("""
         INSERT INTO therapy_sessions (center_id, specialist_id, room_id, referral_id, child_id, setting, address,
@@ -136,16 +163,6 @@ def build() -> dict:
              AND c.idx = (st.s * 8 + k + 200 * (d.dow % 3)) % 600
         CROSS JOIN LATERAL (SELECT ((d.day + time '09:00' + k * interval '1 hour')
                                     AT TIME ZONE 'Asia/Almaty') AS at) t"""))
-    db.session.execute(text("SET session_replication_role = DEFAULT"))
-    from eic.demo.data import relax_second_factor
-
-    relax_second_factor()  # the bench's users have no authenticator app; they log in with a password
-    db.session.commit()
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()
-    counts = {"centers": len(centers), "children": len(child_ids),
-              "sessions": db.session.scalar(select(func.count()).select_from(TherapySession))}
-    return counts
 
 
 def _timed(fn, repeats):

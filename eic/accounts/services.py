@@ -6,6 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from eic.audit import services as audit
 from eic.core.errors import Forbidden, ValidationFailed
@@ -350,7 +351,9 @@ def live_token(token: str) -> ApiToken | None:
     """The stored token behind a bearer token if it is unrevoked and its user active, else None."""
     if not token:
         return None
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    # The token and its user in one query: every API request starts here.
+    row = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
+                            .where(ApiToken.token_hash == _digest(token)))
     if row is None or row.state(utc_now()) != "active" or not row.user.is_active:
         return None
     return row

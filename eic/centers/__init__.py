@@ -4,8 +4,9 @@
 def init_app(app):
     from eic.core.api import register_schemas
 
-    from . import api, cli, views
+    from . import api, cli, reference, views
 
+    reference.init_listeners()
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.cli.add_command(cli.reference_cli)

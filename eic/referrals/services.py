@@ -9,6 +9,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from eic.audit import services as audit
 from eic.centers import queries as center_queries
+from eic.centers import reference
 from eic.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from eic.core.locking import lock_for_change
 from eic.core.roles import Role
@@ -192,7 +193,7 @@ def _as_list(value, name, errors):
 
 
 def _icd10_codes(value, errors) -> list[str]:
-    eligible = center_queries.eligible_icd10_categories()
+    eligible = reference.eligible_icd10_categories()
     codes = []
     for raw in _as_list(value, "icd10_codes", errors):
         code = normalise_icd10(raw)
@@ -204,7 +205,7 @@ def _icd10_codes(value, errors) -> list[str]:
 
 
 def _risk_factors(value, errors) -> list:
-    known = {rf.code: rf for rf in center_queries.risk_factors()}
+    known = reference.risk_factors_by_code()
     factors = []
     for raw in _as_list(value, "risk_factors", errors):
         code = str(raw).strip().lower()
@@ -216,7 +217,7 @@ def _risk_factors(value, errors) -> list:
 
 
 def submit_referral(data: dict, *, actor, confirm_warnings=True, today: date | None = None,
-                    submission_key: str | None = None) -> Referral:
+                    submission_key: str | None = None, _retried: bool = False) -> Referral:
     """Validate and store a pediatrician's referral; returns it with ``.warnings`` set.
 
     ``submission_key`` (the form's hidden token, the API's ``Idempotency-Key``) makes a repeat safe: when the
@@ -228,6 +229,22 @@ def submit_referral(data: dict, *, actor, confirm_warnings=True, today: date | N
     """
     if actor.role is not Role.PEDIATRICIAN:
         raise Forbidden()
+    try:
+        return _submit(data, actor=actor, confirm_warnings=confirm_warnings, today=today,
+                       submission_key=submission_key)
+    except IntegrityError:
+        # The database's unique indexes decided (no savepoints, no prior locking): another submission for this
+        # child, or a repeat of this one, was stored first. All of this one is undone, and it is decided once more
+        # against what is stored now: the repeat is answered with the first referral, a second open referral is
+        # refused as a duplicate. Refused again (a key another pediatrician's referral holds), it is a conflict.
+        db.session.rollback()
+        if _retried:
+            raise DuplicateReferral() from None
+        return submit_referral(data, actor=actor, confirm_warnings=confirm_warnings, today=today,
+                               submission_key=submission_key, _retried=True)
+
+
+def _submit(data: dict, *, actor, confirm_warnings, today, submission_key) -> Referral:
     sent = _already_sent(submission_key, actor)
     if sent is not None:
         return sent
@@ -236,34 +253,32 @@ def submit_referral(data: dict, *, actor, confirm_warnings=True, today: date | N
     if clean.warnings and not confirm_warnings:
         raise NeedsConfirmation(fields={w["field"]: [w["message"]] for w in clean.warnings})
     child = _child_for(clean)
-    if not getattr(child, "just_created", False):  # a child first seen now has no referral yet
-        _refuse_duplicate(child, actor)
-    caregiver = Caregiver(child_id=child.id, **clean.caregiver)
-    # child_id rather than child=: the backref would autoflush the referral outside the savepoint below.
+    known = child.id is not None
+    if known:  # a child first seen now has no referral yet
+        sent = _refuse_duplicate(child, actor, submission_key)
+        if sent is not None:
+            return sent
+    # A known child is linked by id (linking the object would load its referrals); a new one by the object, stored
+    # in the same flush.
+    link = {"child_id": child.id} if known else {"child": child}
+    caregiver = Caregiver(**link, **clean.caregiver)
     referral = Referral(
-        child_id=child.id, caregiver=caregiver, center=clean.center, pediatrician_id=actor.id,
+        **link, caregiver=caregiver, center=clean.center, pediatrician_id=actor.id,
         polyclinic_id=actor.polyclinic_id, referred_on=today, status=Status.SUBMITTED, is_open=True,
         notes=clean.notes, consent_given_by=clean.consent_given_by, consent_given_on=clean.consent_given_on,
         submission_key=submission_key or None,
         diagnoses=[ReferralDiagnosis(code=c, category=c[:3]) for c in clean.icd10],
         risk_factors=[ReferralRiskFactor(risk_factor=rf) for rf in clean.risk_factors],
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(referral)
-            db.session.flush()
-    except IntegrityError:
-        # Another submission for the same child (or a repeat of this one) won the race; the database's unique
-        # index decided.
-        sent = _already_sent(submission_key, actor)
-        if sent is not None:
-            return sent
-        _refuse_duplicate(child, actor, fallback=True)
-        raise
+    db.session.add(referral)
+    # One flush stores the child, the caregiver, the referral and its codes; a unique index that refuses one of
+    # them raises IntegrityError here, for ``submit_referral`` to decide again.
+    db.session.flush()
     referral.repeated = False
     # What a new referral is linked to is in memory: the answer is built from it, not read back (no lazy loads).
-    set_committed_value(referral, "child", child)
     set_committed_value(referral, "history", [])
+    if known:
+        set_committed_value(referral, "child", child)
     _record(referral, None, Status.SUBMITTED, actor=actor, on=today)
     from .consent import consents_with_referral
 
@@ -288,35 +303,32 @@ def _already_sent(submission_key: str | None, actor) -> Referral | None:
 
 def _child_for(clean: CleanReferral) -> Child:
     """The child with this IIN, updated with the new details, or a new one (race-safe)."""
-    iin = clean.child["iin"]
-    child = db.session.scalar(select(Child).where(Child.iin == iin))
+    child = db.session.scalar(select(Child).where(Child.iin == clean.child["iin"]))
     if child is None:
+        # Stored with the referral's flush; a child stored meanwhile by another submission makes that flush fail
+        # on the unique IIN, and ``submit_referral`` decides again.
         child = Child(**clean.child)
         child.refresh_search_name()
-        try:
-            with db.session.begin_nested():
-                db.session.add(child)
-                db.session.flush()
-            child.just_created = True
-            return child
-        except IntegrityError:
-            child = db.session.scalar(select(Child).where(Child.iin == iin))
+        return child
     for key, value in clean.child.items():
         setattr(child, key, value)
     child.refresh_search_name()
     return child
 
 
-def _refuse_duplicate(child: Child, actor, *, fallback=False):
-    if child.id is None:
-        return
+def _refuse_duplicate(child: Child, actor, submission_key: str | None = None) -> Referral | None:
+    """Raise DuplicateReferral when the child has an open referral, unless that referral is this very submission,
+    stored by a repeat of it between our looking for the key and for the child: then it is returned as a repeat."""
     existing = db.session.scalar(select(Referral).where(Referral.child_id == child.id, Referral.is_open.is_(True))
                                  .execution_options(populate_existing=True))
+    if existing is not None and submission_key and (existing.submission_key, existing.pediatrician_id) == (
+            submission_key, actor.id):
+        existing.repeated, existing.warnings = True, []
+        return existing
     if existing is not None:
         visible = permissions.can_view(actor, existing)
         raise DuplicateReferral(existing_id=existing.id if visible else None)
-    if fallback:
-        raise DuplicateReferral()
+    return None
 
 
 def _record(referral, from_status, to_status, *, actor, on, reason="", reason_code=None, to_center=None,

@@ -65,6 +65,37 @@ def test_simultaneous_submissions_make_one_referral(app):
             remove_race_data([user_id], clinic_id)
 
 
+def test_simultaneous_repeats_of_one_submission_answer_the_same_referral(app):
+    """The same submission sent at once by several clients (a retrying integration): the database's unique
+    indexes refuse all but one, and each of the others is decided again and answered with that one (200)."""
+    with app.app_context():
+        clinic = polyclinic_by_name("Repeat race polyclinic", create_in=center_by_code("aktobe").region)
+        user = create_user(email="repeat-race@test.eic", full_name="Repeat", role=Role.PEDIATRICIAN, password=None,
+                           hashed_password=hash_password("not-used-here"), polyclinic=clinic)
+        token = issue_token(user)
+        db.session.commit()
+        user_id, clinic_id = user.id, clinic.id
+    data = payload()
+    barrier = threading.Barrier(WORKERS)
+    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "repeat-race-key"}
+
+    def submit(_):
+        client = app.test_client()
+        barrier.wait()
+        response = client.post("/api/v1/referrals", json=data, headers=headers)
+        return response.status_code, response.get_json()
+
+    try:
+        with ThreadPoolExecutor(WORKERS) as pool:
+            results = list(pool.map(submit, range(WORKERS)))
+        statuses = sorted(code for code, _ in results)
+        assert statuses == [200] * (WORKERS - 1) + [201], [(code, body.get("error")) for code, body in results]
+        assert len({body["id"] for _code, body in results}) == 1
+    finally:
+        with app.app_context():
+            remove_race_data([user_id], clinic_id)
+
+
 DECIDERS = 6
 
 
