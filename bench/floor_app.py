@@ -35,7 +35,8 @@ def create():
             "iin": child["iin"], "last_name": child["last_name"], "first_name": child["first_name"],
             "search_name": f"{child['last_name']} {child['first_name']}".lower(),
             "birth_on": child["birth_date"], "sex": child["sex"], "address": child["address"],
-            "caregiver": caregiver["full_name"], "consent_by": body["consent"]["given_by"], "phone": caregiver["phone"], "center": body["center_code"],
+            "caregiver": caregiver["full_name"], "consent_by": body["consent"]["given_by"],
+            "phone": caregiver["phone"], "center": body["center_code"],
             "pediatrician": int(os.environ["EIC_FLOOR_PEDIATRICIAN"])}).scalar_one()
     return jsonify(id=referral_id), 201
 

@@ -139,14 +139,30 @@ def timeliness(*, first: date, last: date) -> dict:
     return _places_timeliness(timeliness_all(first=first, last=last), _center_places())
 
 
-def timeliness_by_month(*, first: date, last: date) -> dict[int, dict]:
-    """``timeliness`` of each month of ``first``..``last``, keyed by month key, from one pass over the period."""
-    values = timeliness_all(first=first, last=last, by_month=True)
+def timeliness_by_month(*, first: date, last: date, values: dict | None = None) -> dict[int, dict]:
+    """``timeliness`` of each month of ``first``..``last``, keyed by month key, from one pass over the period
+    (``values``: that pass's ``timeliness_all(by_month=True)`` when the caller has it)."""
+    if values is None:
+        values = timeliness_all(first=first, last=last, by_month=True)
     places = _center_places()
     per_month = {}
     for (key, center_id), center_values in values.items():
         per_month.setdefault(key, {})[center_id] = center_values
     return {key: _places_timeliness(per_month.get(key, {}), places) for key, _start, _end in month_spans(first, last)}
+
+
+def timeliness_of_months(values: dict, keys) -> dict:
+    """``timeliness`` of the whole months ``keys`` (month keys), from ``timeliness_all(by_month=True)`` values
+    that hold them: the same numbers as asking for the months' dates, without reading them again."""
+    from eic.capacity.figures import VALUE_KEYS
+
+    wanted, per_center = set(keys), {}
+    for (key, center_id), center_values in values.items():
+        if key in wanted:
+            merged = per_center.setdefault(center_id, {k: [] for k in VALUE_KEYS})
+            for k, items in center_values.items():
+                merged[k].extend(items)
+    return _places_timeliness(per_center, _center_places())
 
 
 def _center_places():

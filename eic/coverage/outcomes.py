@@ -49,15 +49,28 @@ def progress(*, first: date, last: date) -> dict:
     return _progress(*_exits_and_entries(first, last))
 
 
-def progress_by_month(*, first: date, last: date) -> dict[int, dict]:
-    """``progress`` of each month of ``first``..``last`` (by the exit rating's date), keyed by month key."""
+def progress_by_month(*, first: date, last: date, ratings=None) -> dict[int, dict]:
+    """``progress`` of each month of ``first``..``last`` (by the exit rating's date), keyed by month key
+    (``ratings``: ``ratings_of(first, last)`` when the caller has them)."""
     from eic.capacity.served import month_spans
 
-    exits, entries = _exits_and_entries(first, last)
+    exits, entries = ratings or ratings_of(first, last)
     per_month = {}
     for row in exits:
         per_month.setdefault(row.rated_on.year * 100 + row.rated_on.month, []).append(row)
     return {key: _progress(per_month.get(key, []), entries) for key, _start, _end in month_spans(first, last)}
+
+
+def ratings_of(first: date, last: date) -> tuple:
+    """The exit ratings dated ``first``..``last`` and the entry ratings of the same children."""
+    return _exits_and_entries(first, last)
+
+
+def progress_of_months(ratings, keys) -> dict:
+    """``progress`` of the whole months ``keys`` from ``ratings_of`` a span that holds them."""
+    exits, entries = ratings
+    wanted = set(keys)
+    return _progress([row for row in exits if row.rated_on.year * 100 + row.rated_on.month in wanted], entries)
 
 
 def _progress(exits, entries) -> dict:
@@ -76,23 +89,31 @@ def _progress(exits, entries) -> dict:
     return result
 
 
-def delivery(*, first: date, last: date) -> dict:
+def delivery(*, first: date, last: date, counts: dict | None = None) -> dict:
     """Attended sessions by setting, caregiver-support sessions and families reached, discharges by reason,
-    and the mean family satisfaction (1-5)."""
+    and the mean family satisfaction (1-5). ``counts``: the sums over the period's months of
+    ``delivery_counts_by_month`` when the caller has them (settings, support sessions and discharges are then
+    not counted again)."""
     start = datetime.combine(first, time(0), tzinfo=ALMATY)
     end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=ALMATY)
     attended = (TherapySession.attendance == "attended", TherapySession.starts_at >= start,
                 TherapySession.starts_at < end)
-    settings_mix = dict(db.session.execute(select(TherapySession.setting, func.count()).where(*attended)
-                                           .group_by(TherapySession.setting)).all())
+    if counts is None:
+        settings_mix = dict(db.session.execute(select(TherapySession.setting, func.count()).where(*attended)
+                                               .group_by(TherapySession.setting)).all())
+    else:
+        settings_mix = {setting: n for setting, n in counts["settings"].items() if n}
     support = db.session.execute(select(func.count(TherapySession.id), func.count(func.distinct(
         TherapySession.referral_id))).join(PlanService, PlanService.id == TherapySession.plan_service_id).where(
         *attended, PlanService.kind.in_(CAREGIVER_SERVICE_KINDS))).one()
     peer_groups = db.session.scalar(select(func.count()).select_from(TherapySession).where(
         TherapySession.audience == "caregiver", TherapySession.capacity.is_not(None), TherapySession.is_active,
         TherapySession.starts_at >= start, TherapySession.starts_at < end))
-    discharges = dict(db.session.execute(select(Discharge.reason, func.count()).where(
-        Discharge.discharged_on >= first, Discharge.discharged_on <= last).group_by(Discharge.reason)).all())
+    if counts is None:
+        discharges = dict(db.session.execute(select(Discharge.reason, func.count()).where(
+            Discharge.discharged_on >= first, Discharge.discharged_on <= last).group_by(Discharge.reason)).all())
+    else:
+        discharges = {reason: n for reason, n in counts["discharges"].items() if n}
     satisfaction = db.session.execute(select(func.avg(Discharge.satisfaction_overall),
                                              func.count(Discharge.satisfaction_overall)).where(
         Discharge.discharged_on >= first, Discharge.discharged_on <= last)).one()
@@ -100,6 +121,17 @@ def delivery(*, first: date, last: date) -> dict:
             "peer_groups": peer_groups, "discharges": discharges,
             "satisfaction": float(satisfaction[0]) if satisfaction[1] >= SMALL else None,
             "satisfaction_answers": satisfaction[1]}
+
+
+def summed_counts(months: list[dict]) -> dict:
+    """``delivery_counts_by_month`` entries added up (the counts of a span of whole months)."""
+    total = {"settings": {}, "support_sessions": 0, "discharges": {}}
+    for month in months:
+        for kind in ("settings", "discharges"):
+            for name, n in month[kind].items():
+                total[kind][name] = total[kind].get(name, 0) + n
+        total["support_sessions"] += month["support_sessions"]
+    return total
 
 
 def delivery_counts_by_month(*, first: date, last: date) -> dict[int, dict]:

@@ -25,6 +25,8 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from eic.capacity.figures import timeliness_all
+
 from . import figures, outcomes
 from .disclosure import HIDDEN, protect
 
@@ -125,8 +127,11 @@ def publish(year: int, first_month: int, last_month: int, *, today: date) -> Pub
     period = (first_month, last_month)
     if period not in published_periods(complete):
         raise PeriodNotPublished(period)
-    monthly = _month_cells(year, complete)
+    monthly, read = _month_cells(year, complete)
     first, last = month_range(year, period)
+    # The period is whole months of what ``_month_cells`` read: its timeliness, outcomes and delivery counts are
+    # those months' values put together, not read again.
+    keys = [year * 100 + m for m in range(first_month, last_month + 1)]
     data = figures.coverage(first=first, last=last)
     places = _places(data)
     kinds = {prefix: sorted({m.split(":", 1)[1] for cells in monthly.values() for (m, _p) in cells
@@ -141,13 +146,14 @@ def publish(year: int, first_month: int, last_month: int, *, today: date) -> Pub
     for m, month in monthly.items():
         cells.update({("served", place, (m, m)): month.get(("served", place), 0) for place in places})
     cells.update({("served", row.key, period): row.served for row in _rows(data)})
-    delivered = outcomes.delivery(first=first, last=last)
+    delivered = outcomes.delivery(first=first, last=last,
+                                  counts=outcomes.summed_counts([read["delivered"][k] for k in keys]))
     cells[("support_families", KZ, period)] = delivered["support_families"]
     cells[("peer_groups", KZ, period)] = delivered["peer_groups"]
     equations = _equations(data, periods, period, geo_measures, national, reasons)
     return Publication(year=year, period=period, first=first, last=last, data=data,
-                       timeliness=figures.timeliness(first=first, last=last),
-                       progress=outcomes.progress(first=first, last=last), delivery=delivered, cells=cells,
+                       timeliness=figures.timeliness_of_months(read["timeliness"], keys),
+                       progress=outcomes.progress_of_months(read["ratings"], keys), delivery=delivered, cells=cells,
                        hidden=protect(cells, equations, cost=_cost(cells, data)), reasons=reasons,
                        settings=kinds["setting"], discharge_reasons=kinds["discharge"])
 
@@ -176,15 +182,18 @@ def _places(data) -> list[str]:
     return [row.key for row in _rows(data)]
 
 
-def _month_cells(year: int, complete: int) -> dict[int, dict]:
+def _month_cells(year: int, complete: int) -> tuple[dict[int, dict], dict]:
     """Each ended month's counts (1..``complete``), keyed (measure, place): the atoms every other period adds up
-    from. All the months come from one query per figure (``*_by_month``), not one set of queries per month."""
+    from. All the months come from one query per figure (``*_by_month``), not one set of queries per month.
+    Also what was read, by month key, for the period's own figures: timeliness values, ratings, delivery counts."""
     if complete < 1:
-        return {}
+        return {}, {"timeliness": {}, "ratings": ([], {}), "delivered": {}}
     first, last = month_range(year, (1, complete))
     coverage = figures.coverage_by_month(first=first, last=last)
-    timeliness = figures.timeliness_by_month(first=first, last=last)
-    progress = outcomes.progress_by_month(first=first, last=last)
+    days = timeliness_all(first=first, last=last, by_month=True)
+    timeliness = figures.timeliness_by_month(first=first, last=last, values=days)
+    ratings = outcomes.ratings_of(first, last)
+    progress = outcomes.progress_by_month(first=first, last=last, ratings=ratings)
     delivered = outcomes.delivery_counts_by_month(first=first, last=last)
     monthly = {}
     for month in range(1, complete + 1):
@@ -200,7 +209,7 @@ def _month_cells(year: int, complete: int) -> dict[int, dict]:
         cells[("support_sessions", KZ)] = delivered[key]["support_sessions"]
         for reason, n in delivered[key]["discharges"].items():
             cells[(f"discharge:{reason}", KZ)] = n
-    return monthly
+    return monthly, {"timeliness": days, "ratings": ratings, "delivered": delivered}
 
 
 def _coverage_cells(data) -> dict:

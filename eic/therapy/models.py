@@ -95,6 +95,9 @@ class SessionSeries(db.Model):
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
 
 
+PEER_GROUP_WHERE = "audience = 'caregiver' AND capacity IS NOT NULL"
+
+
 class TherapySession(db.Model):
     """One booked session. ``busy_from``/``busy_until`` is the specialist's time including travel."""
 
@@ -111,6 +114,9 @@ class TherapySession(db.Model):
         # of every year).
         Index("ix_therapy_sessions_attended_time", "starts_at",
               postgresql_where=text("attendance = 'attended'"), sqlite_where=text("attendance = 'attended'")),
+        # Caregivers' peer groups of a period, nationally (a handful among millions of sessions).
+        Index("ix_therapy_sessions_peer_groups", "starts_at", postgresql_where=text(PEER_GROUP_WHERE),
+              sqlite_where=text(PEER_GROUP_WHERE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -121,3 +121,18 @@ def test_the_same_with_the_monthly_summary_for_some_months(ctx, monkeypatch):
     db.session.commit()
     monkeypatch.setattr(served, "almaty_today", lambda: date(YEAR + 1, 1, 15))
     check_every_month()
+
+
+def test_a_published_period_equals_its_figures_asked_for_directly(ctx):
+    """``publish`` puts a period's timeliness, outcomes and delivery together from the months it read; they are the
+    figures asked for the period's dates."""
+    from eic.coverage.published import month_range, publish
+
+    generate(seed=5)
+    for period in ((1, 6), (4, 6), (2, 2), (1, 3)):
+        first, last = month_range(YEAR, period)
+        shown = publish(YEAR, *period, today=date(YEAR, 7, 15))
+        assert spreads(shown.timeliness) == spreads(figures.timeliness(first=first, last=last)), period
+        assert shown.progress == outcomes.progress(first=first, last=last), period
+        assert shown.delivery == outcomes.delivery(first=first, last=last), period
+    assert shown.delivery["settings"] and shown.timeliness["KZ"]["plan"].count  # the dataset reaches them
