@@ -155,7 +155,9 @@ def _timeliness_values(first: date, last: date, center_id: int | None = None, *,
     result = {}
     for r in rows:
         key = (r.referred_on.year * 100 + r.referred_on.month, r.center_id) if by_month else r.center_id
-        values = result.setdefault(key, {k: [] for k in VALUE_KEYS})
+        values = result.get(key)
+        if values is None:
+            values = result[key] = {k: [] for k in VALUE_KEYS}
         if r.first_contact_on:
             if r.referred_on not in deadlines:
                 deadlines[r.referred_on] = add_working_days(r.referred_on, contact_days)
@@ -245,5 +247,5 @@ def center_report(center, year: int, today: date) -> dict:
             "timeliness": timeliness(center.id, first=first, last=last),
             "staff": staff, "caseloads": intake_queries.active_caseloads(center.id),
             "week": week, "month": month,
-            "hours_week": hours.loads(center.id, staff, rooms, first=week[0], last=week[1]),
-            "hours_month": hours.loads(center.id, staff, rooms, first=month[0], last=month[1])}
+            **{f"hours_{name}": value for name, value in hours.loads_of_spans(
+                center.id, staff, rooms, {"week": week, "month": month}).items()}}

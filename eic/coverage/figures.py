@@ -151,6 +151,28 @@ def timeliness_by_month(*, first: date, last: date, values: dict | None = None) 
     return {key: _places_timeliness(per_month.get(key, {}), places) for key, _start, _end in month_spans(first, last)}
 
 
+def timeliness_counts_by_month(values: dict, first: date, last: date) -> dict[int, dict]:
+    """How many children each timeliness figure of each month counts, per place (center code, region, "KZ"):
+    {month key: {place: {measure: n}}}, from ``timeliness_all(by_month=True)`` values. The monthly cells need only
+    these counts, not the medians (no sorting of 27 places x 3 measures x 12 months)."""
+    from eic.capacity.figures import MEASURE_KEYS
+
+    places = _center_places()
+    result = {key: {} for key, _start, _end in month_spans(first, last)}
+    for key in result:
+        for c in places:
+            for place in ("KZ", c.iso_code, c.code):
+                result[key].setdefault(place, dict.fromkeys(MEASURE_KEYS, 0))
+    by_id = {c.id: c for c in places}
+    for (key, center_id), center_values in values.items():
+        c = by_id[center_id]
+        for measure, value_key in MEASURE_KEYS.items():
+            n = len(center_values[value_key])
+            for place in ("KZ", c.iso_code, c.code):
+                result[key][place][measure] += n
+    return result
+
+
 def timeliness_of_months(values: dict, keys) -> dict:
     """``timeliness`` of the whole months ``keys`` (month keys), from ``timeliness_all(by_month=True)`` values
     that hold them: the same numbers as asking for the months' dates, without reading them again."""

@@ -191,7 +191,7 @@ def _month_cells(year: int, complete: int) -> tuple[dict[int, dict], dict]:
     first, last = month_range(year, (1, complete))
     coverage = figures.coverage_by_month(first=first, last=last)
     days = timeliness_all(first=first, last=last, by_month=True)
-    timeliness = figures.timeliness_by_month(first=first, last=last, values=days)
+    timeliness = figures.timeliness_counts_by_month(days, first, last)
     ratings = outcomes.ratings_of(first, last)
     progress = outcomes.progress_by_month(first=first, last=last, ratings=ratings)
     delivered = outcomes.delivery_counts_by_month(first=first, last=last)
@@ -199,9 +199,9 @@ def _month_cells(year: int, complete: int) -> tuple[dict[int, dict], dict]:
     for month in range(1, complete + 1):
         key = year * 100 + month
         cells = monthly[month] = _coverage_cells(coverage[key])
-        for place, spreads in timeliness[key].items():
+        for place, counts in timeliness[key].items():
             for measure in TIMELINESS_KEYS:
-                cells[(f"timeliness:{measure}", place)] = spreads[measure].count
+                cells[(f"timeliness:{measure}", place)] = counts[measure]
         for area, values in progress[key].items():
             cells[(f"outcome:{area}", KZ)] = values["children"]
         for setting, n in delivered[key]["settings"].items():
