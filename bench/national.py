@@ -181,7 +181,7 @@ def _client(app, email):
     return client
 
 
-def measure(app, repeats=5, export=True) -> dict:
+def measure(app, repeats=5, export=True, floors=False) -> dict:
     ministry = _client(app, "ministry@bench.test")
     coordinator = _client(app, "coordinator.aktobe@bench.test")
 
@@ -195,6 +195,9 @@ def measure(app, repeats=5, export=True) -> dict:
         "coverage": _statements(app, lambda: get(ministry, "/coverage/?year=2025")),
         "capacity": _statements(app, lambda: get(coordinator, "/capacity/?year=2025"))}
     result["coverage"] = _timed(lambda: get(ministry, "/coverage/?year=2025"), repeats)
+    if floors:
+        result["coverage_floor"], result["coverage_compared"] = coverage_floor(app, repeats)
+        result["capacity_floor"], result["capacity_compared"] = capacity_floor(app, repeats)
     result["coverage_xlsx"] = _timed(lambda: get(ministry, "/coverage/export.xlsx?year=2025").data, 3)
     result["coverage_half"] = _timed(lambda: get(ministry, "/coverage/?year=2026&from_month=1&to_month=6"), repeats)
     result["capacity"] = _timed(lambda: get(coordinator, "/capacity/?year=2025"), repeats)
@@ -237,6 +240,69 @@ def measure(app, repeats=5, export=True) -> dict:
     tracemalloc.stop()
     result["export_rss_mib"] = export_rss(app.config["SQLALCHEMY_DATABASE_URI"], export_url)
     return result
+
+
+def coverage_floor(app, repeats) -> tuple[tuple[float, float], int]:
+    """The coverage figures of 2025 from hand-written SQL (``bench.floors``), checked equal to what the page
+    computes, then timed; (median, worst) and the number of figures compared."""
+    from eic.capacity.figures import timeliness_targets
+    from eic.core.timeutil import almaty_today
+    from eic.coverage.published import publish
+
+    from . import floors
+
+    with app.test_request_context():
+        targets = timeliness_targets()
+        days = floors.deadlines(date(2025, 1, 1), date(2025, 12, 31), targets["contact"])
+
+        def run():
+            with db.engine.connect() as conn:
+                return floors.coverage(conn, 2025, targets, days)
+
+        compared = floors.check_coverage(run(), publish(2025, 1, 12, today=almaty_today()))
+        timed = _timed(run, repeats)
+        db.session.remove()
+    return timed, compared
+
+
+def capacity_floor(app, repeats) -> tuple[tuple[float, float], int]:
+    """Aktobe's capacity figures of 2025 from hand-written SQL, checked equal to the page's, then timed."""
+    from eic.capacity import figures, hours
+    from eic.capacity import settings as capacity_settings
+    from eic.core.settings import get_setting
+    from eic.core.timeutil import almaty_today
+
+    from . import floors
+
+    with app.test_request_context():
+        today = almaty_today()
+        center = db.session.scalar(select(Center).where(Center.code == "aktobe"))
+        targets = figures.timeliness_targets()
+        settings = {**targets, "window": get_setting(capacity_settings.PROJECTION_WINDOW_DAYS.key)}
+        days = floors.deadlines(date(2025, 1, 1), date(2025, 12, 31), targets["contact"])
+        week, month = hours.this_week(today), hours.this_month(today)
+        free = floors.holidays(min(week[0], month[0]), max(week[1], month[1]))
+
+        def run():
+            with db.engine.connect() as conn:
+                return floors.capacity(conn, center.id, 2025, today, settings, days, week, month, free)
+
+        compared = floors.check_capacity(run(), figures.center_report(center, 2025, today))
+        timed = _timed(run, repeats)
+        db.session.remove()
+    return timed, compared
+
+
+def growth(app, repeats=5) -> tuple[float, float]:
+    """The ministry's coverage page of 2025 (with the monthly summary): (median, worst)."""
+    ministry = _client(app, "ministry@bench.test")
+
+    def get():
+        response = ministry.get("/coverage/?year=2025")
+        assert response.status_code == 200, response.status_code
+
+    get()
+    return _timed(get, repeats)
 
 
 def _statements(app, fn) -> int:
