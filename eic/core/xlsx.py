@@ -11,14 +11,13 @@ Why not a library: openpyxl (write-only mode) and XlsxWriter build the whole fil
 sent, and spend most of their time building one object per cell (5x and 4x the time of CSV on the session log);
 the zip format itself is written by the standard library's ``zipfile``, which streams to a pipe.
 """
+import re
 import zipfile
 from datetime import date, datetime, time
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
 from flask import Response, stream_with_context
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,6 +46,19 @@ STYLES = (HEAD + f'<styleSheet xmlns="{MAIN}">'
           '<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
           '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/></cellXfs>'
           '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+
+# Characters XML 1.0 cannot hold (the ones openpyxl refuses); openpyxl itself is not imported for this and a column's
+# letters: importing it costs every web worker 5 MiB (docs/PERFORMANCE.md), and the streaming writer needs neither.
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+
+def get_column_letter(index: int) -> str:
+    """The letters of the 1-based column ``index``: 1 -> A, 27 -> AA."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def sheet_title(title) -> str:

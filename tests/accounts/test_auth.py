@@ -24,6 +24,18 @@ def test_passwords_are_argon2id(session):
     assert services.hash_password("x" * 12).startswith("$argon2id$")
 
 
+def test_a_hash_with_the_old_parameters_verifies_and_is_made_again_at_log_in(session):
+    """Hashes made with argon2-cffi's defaults (64 MiB, before PITFALLS #15 changed them) still let their owners in,
+    and are replaced with the current parameters (12 MiB, 3 passes, 1 lane) at that log-in."""
+    from argon2 import PasswordHasher
+
+    user = UserFactory(password_hash=PasswordHasher().hash(PASSWORD))
+    assert "m=65536" in user.password_hash
+    assert services.authenticate(user.email, PASSWORD) == user
+    assert "$m=12288,t=3,p=1$" in user.password_hash
+    assert services.authenticate(user.email, PASSWORD) == user
+
+
 def test_login_and_logout(client, session):
     user = user_for_role(Role.COORDINATOR)
     session.commit()

