@@ -134,20 +134,19 @@ def _timeliness_values(first: date, last: date, center_id: int | None = None, *,
     """Per center: the day counts behind each timeliness figure, for children referred between two dates (a
     redirected referral keeps its first date and is measured at the center that served it). With
     ``by_month``, per (month key of the referral's date, center)."""
-    referred = select(Referral.id).where(Referral.referred_on >= first, Referral.referred_on <= last)
-    if center_id is not None:
-        referred = referred.where(Referral.center_id == center_id)
-    rows = db.session.execute(select(Referral.id, Referral.center_id, Referral.referred_on, Referral.first_contact_on)
-                              .where(Referral.id.in_(referred))).all()
-    plans = dict(db.session.execute(select(Plan.referral_id, func.min(Plan.starts_on)).where(
-        Plan.referral_id.in_(referred)).group_by(Plan.referral_id)).all())
-    # The first attended session per referral: one probe of the partial index ix_therapy_sessions_first_attended
-    # per child, rather than grouping every session of the period.
+    # One row per child: its referral's days, its first plan and its first attended session (one probe of the
+    # partial index ix_therapy_sessions_first_attended per child, rather than grouping every session of the period).
+    first_plan = (select(func.min(Plan.starts_on)).where(Plan.referral_id == Referral.id)
+                  .correlate(Referral).scalar_subquery())
     first_attended = (select(func.min(TherapySession.starts_at))
                       .where(TherapySession.referral_id == Referral.id, TherapySession.attendance == "attended")
                       .correlate(Referral).scalar_subquery())
-    first_sessions = {rid: at for rid, at in db.session.execute(
-        select(Referral.id, first_attended).where(Referral.id.in_(referred))).all() if at is not None}
+    referred = select(Referral.id, Referral.center_id, Referral.referred_on, Referral.first_contact_on,
+                      first_plan.label("plan_on"), first_attended.label("first_at")).where(
+        Referral.referred_on >= first, Referral.referred_on <= last)
+    if center_id is not None:
+        referred = referred.where(Referral.center_id == center_id)
+    rows = db.session.execute(referred).all()
     contact_days = get_setting(settings.FIRST_CONTACT_DAYS.key)
     # The deadline depends on the day of referral only: worked out once per day (a year has 365 of them, a
     # national year 7,800 referrals), not once per child.
@@ -164,11 +163,11 @@ def _timeliness_values(first: date, last: date, center_id: int | None = None, *,
             values["contact"].append((r.first_contact_on - r.referred_on).days)
             values["contact_ok"].append(r.first_contact_on <= deadlines[r.referred_on])
             values["contact_ids"].append(r.id)
-        if r.id in plans:
-            values["plan"].append((plans[r.id] - r.referred_on).days)
+        if r.plan_on is not None:
+            values["plan"].append((r.plan_on - r.referred_on).days)
             values["plan_ids"].append(r.id)
-            if r.id in first_sessions:
-                values["session"].append((first_sessions[r.id].astimezone(ALMATY).date() - plans[r.id]).days)
+            if r.first_at is not None:
+                values["session"].append((r.first_at.astimezone(ALMATY).date() - r.plan_on).days)
                 values["session_ids"].append(r.id)
     return result
 
