@@ -48,6 +48,13 @@ class Config:
     # Outbox delivery (eic.notifications.senders): outbox (kept for administrators), console or smtp.
     EIC_EMAIL_SENDER = os.environ.get("EIC_EMAIL_SENDER", "outbox")
     EIC_SMS_SENDER = os.environ.get("EIC_SMS_SENDER", "outbox")
+    # The text-message provider when EIC_SMS_SENDER=http (eic/notifications/senders.py).
+    EIC_SMS_GATEWAY = os.environ.get("EIC_SMS_GATEWAY", "mobizon")
+    EIC_SMS_GATEWAY_URL = os.environ.get("EIC_SMS_GATEWAY_URL", "https://api.mobizon.kz/service/message/sendsmsmessage")
+    EIC_SMS_GATEWAY_KEY = os.environ.get("EIC_SMS_GATEWAY_KEY", "")
+    EIC_SMS_GATEWAY_LOGIN = os.environ.get("EIC_SMS_GATEWAY_LOGIN", "")
+    EIC_SMS_GATEWAY_PASSWORD = os.environ.get("EIC_SMS_GATEWAY_PASSWORD", "")
+    EIC_SMS_FROM = os.environ.get("EIC_SMS_FROM", "")
     EIC_SMTP_HOST = os.environ.get("EIC_SMTP_HOST", "")
     EIC_SMTP_PORT = os.environ.get("EIC_SMTP_PORT", "587")
     EIC_SMTP_USER = os.environ.get("EIC_SMTP_USER", "")

@@ -29,6 +29,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     if config_name == "production" and app.config["SECRET_KEY"] in (DEFAULT_SECRET, "", None):
         raise RuntimeError("SECRET_KEY must be set in production")
+    from .notifications.senders import configuration_errors
+
+    if errors := configuration_errors(app.config):
+        raise RuntimeError("; ".join(errors))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
