@@ -39,6 +39,8 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=0)
     EIC_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("EIC_IDLE_MINUTES", "60")))
     EIC_ABSOLUTE_TIMEOUT = timedelta(hours=int(os.environ.get("EIC_ABSOLUTE_HOURS", "12")))
+    # A caregiver's session (a log-in by text-message code, on their own phone) lasts a day.
+    EIC_FAMILY_SESSION = timedelta(hours=int(os.environ.get("EIC_FAMILY_SESSION_HOURS", "24")))
     BABEL_DEFAULT_LOCALE = "kk"
     BABEL_DEFAULT_TIMEZONE = "Asia/Almaty"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "eic" / "translations")
@@ -77,6 +79,8 @@ class Config:
     EIC_METRICS_TOKEN = os.environ.get("EIC_METRICS_TOKEN", "")
     RATELIMIT_HEADERS_ENABLED = True
     EIC_LOGIN_LIMIT = os.environ.get("EIC_LOGIN_LIMIT", "10 per minute; 60 per hour")
+    # Asking for and entering family log-in codes, per client address (beside 3 codes an hour per number).
+    EIC_FAMILY_CODE_LIMIT = os.environ.get("EIC_FAMILY_CODE_LIMIT", "10 per 10 minutes; 30 per hour")
     # With SQLite: the lock file that makes one scheduler per host (default: instance/scheduler.lock).
     EIC_SCHEDULER_LOCK_FILE = os.environ.get("EIC_SCHEDULER_LOCK_FILE", "")
 
@@ -90,6 +94,7 @@ class TestingConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY", "testing-secret")
     WTF_CSRF_ENABLED = False
     EIC_LOGIN_LIMIT = "100000 per minute"  # the tests log in hundreds of times; one test sets the real limit
+    EIC_FAMILY_CODE_LIMIT = "100000 per minute"
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from eic.core.roles import Role
+from eic.core.roles import STAFF_ROLES, Role
 from eic.referrals.status import Status
 from tests.factories.accounts import user_for_role
 from tests.factories.centers import RoomFactory, center
@@ -14,7 +14,8 @@ from tests.factories.intake import TeamMemberFactory
 from tests.factories.referrals import ReferralFactory
 from tests.factories.therapy import TherapySessionFactory
 
-ALL = tuple(Role)
+ALL = STAFF_ROLES  # every role that works in the platform; the caregiver is its own column (FAMILY_PAGES)
+EVERY_ROLE = tuple(Role)
 STAFF = (Role.COORDINATOR, Role.SPECIALIST)
 CHILD = (Role.PEDIATRICIAN, Role.COORDINATOR, Role.SPECIALIST)
 ROLLOUT_READERS = (Role.FOUNDATION, Role.COORDINATOR)
@@ -102,6 +103,9 @@ MATRIX = {
     "referrals.letter": ("GET", "/referrals/{referral}/letter/ru", CHILD, 200),
     "referrals.change_iin": ("POST", "/referrals/{referral}/iin", (Role.COORDINATOR,), 422),
     "family.copy_page": ("GET", "/family/copy/{referral}", (Role.COORDINATOR,), 200),
+    "family_door.login": ("GET", "/family/login", None, 200),  # a logged-in user is sent home
+    "family_door.code": ("GET", "/family/code", None, 302),  # no number asked for yet: back to the phone form
+    "family_door.home": ("GET", "/family/", (Role.CAREGIVER,), 200),
     "family.copy_workbook": ("GET", "/family/copy/{referral}.xlsx", (Role.COORDINATOR,), 200),
     "referrals.record_consent": ("POST", "/referrals/{referral}/consents", (Role.COORDINATOR,), 422),
     "referrals.withdraw_consent": ("POST", "/referrals/{referral}/consents/withdraw", (Role.COORDINATOR,), 422),
@@ -153,7 +157,13 @@ MATRIX = {
     "therapy_api.attendance": ("POST", "/api/v1/sessions/{session}/attendance", STAFF, 422),
 }
 EXEMPT = {"static", "core.static"}
-PUBLIC_WHEN_LOGGED_IN = {"accounts.login": 302}
+PUBLIC_WHEN_LOGGED_IN = {"accounts.login": 302, "family_door.login": 302}
+# The caregiver's column: a caregiver reaches the family's pages and the way out; every other page answers 404 (what
+# is there is not theirs), and the API takes no caregiver's token (401).
+FAMILY_PAGES = {"core.index", "core.set_language", "core.healthz", "core.readyz", "accounts.logout",
+                "family_door.login", "family_door.code", "family_door.home"}
+# Staff asking for the family's own page get 404 too: it is nobody's but the family's.
+DENIED = {"family_door.home": 404}
 
 
 def test_every_endpoint_is_in_the_matrix(app):
@@ -167,7 +177,7 @@ def world(session):
     pediatrician = user_for_role(Role.PEDIATRICIAN)
     referral = ReferralFactory(pediatrician=pediatrician, center=center("aktobe"), status=Status.SUBMITTED)
     users = {Role.PEDIATRICIAN: pediatrician}
-    for role in ALL:
+    for role in EVERY_ROLE:
         users.setdefault(role, user_for_role(role))
     session.commit()
     # A Wednesday at 10:00 in Almaty, years ahead and no holiday: inside the default hours whatever the sequence.
@@ -197,7 +207,7 @@ def call(client, api, method, url, user):
 
 
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-@pytest.mark.parametrize("role", [None, *ALL], ids=lambda r: r.value if r else "anonymous")
+@pytest.mark.parametrize("role", [None, *EVERY_ROLE], ids=lambda r: r.value if r else "anonymous")
 def test_access(client, api, login_as, world, endpoint, role):
     method, template, allowed, ok = MATRIX[endpoint]
     url = template.format(**world)
@@ -205,14 +215,18 @@ def test_access(client, api, login_as, world, endpoint, role):
     if user is not None and not url.startswith("/api/"):
         login_as(user)
     response = call(client, api, method, url, user)
-    if allowed is None:
+    if role is Role.CAREGIVER and endpoint in FAMILY_PAGES:
+        expected = PUBLIC_WHEN_LOGGED_IN.get(endpoint, ok) if allowed is None else ok
+    elif role is Role.CAREGIVER:
+        expected = (ok if allowed is None else 401) if url.startswith("/api/") else 404
+    elif allowed is None:
         expected = PUBLIC_WHEN_LOGGED_IN.get(endpoint, ok) if role else ok
     elif role in allowed:
         expected = ok
     elif role is None:
         expected = 401 if url.startswith("/api/") else 302
     else:
-        expected = 403
+        expected = DENIED.get(endpoint, 403)
     assert response.status_code == expected, (endpoint, role, response.status_code)
     if role is None and expected == 302 and allowed is not None and endpoint != "core.index":
         assert "/login" in response.location

@@ -2,7 +2,7 @@
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eic.core.roles import Role
@@ -16,6 +16,7 @@ def new_session_token() -> str:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (Index("uq_users_phone", "phone", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -38,6 +39,8 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[object | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    # A caregiver's phone (+7...), the one recorded on their child's referral; staff have none.
+    phone: Mapped[str | None] = mapped_column(String(16))
     # A second factor: the TOTP secret (RFC 6238) and the SHA-256 of the unused recovery codes.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     recovery_codes: Mapped[list | None] = mapped_column(JSON)

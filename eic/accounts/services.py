@@ -366,6 +366,8 @@ def live_token(token: str) -> ApiToken | None:
                             .where(ApiToken.token_hash == _digest(token)))
     if row is None or row.state(utc_now()) != "active" or not row.user.is_active:
         return None
+    if row.user.role is Role.CAREGIVER:  # families use the pages, never the API
+        return None
     return row
 
 

@@ -147,10 +147,11 @@ def logout():
     services.end_sessions(current_user)
     audit.record("logout", record_type="user", record_id=current_user.id)
     db.session.commit()
+    family = current_user.role is Role.CAREGIVER
     logout_user()
     session.clear()
     flash(_("You have logged out."), "success")
-    return redirect(url_for("accounts.login"))
+    return redirect(url_for("family_door.login" if family else "accounts.login"))
 
 
 @bp.route("/password", methods=["GET", "POST"])

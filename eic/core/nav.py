@@ -60,6 +60,7 @@ MAIN_MENU = Menu({
     Role.MINISTRY: (Entry("coverage.index", _l("Coverage")), Entry("rollout.index", _l("Rollout")), CENTERS),
     Role.FOUNDATION: (Entry("rollout.index", _l("Rollout")), Entry("rollout.equipment", _l("Equipment")),
                       Entry("rollout.training", _l("Training")), CENTERS),
+    Role.CAREGIVER: (Entry("family_door.home", _l("My family")),),
 })
 
 

@@ -11,6 +11,8 @@ class Role(str, enum.Enum):
     FOUNDATION = "foundation"
     MINISTRY = "ministry"
     ADMIN = "admin"
+    # A parent or caregiver recorded on a referral: logs in with a code sent to that phone (eic/family).
+    CAREGIVER = "caregiver"
 
     @property
     def label(self):
@@ -24,7 +26,9 @@ ROLE_LABELS = {
     Role.FOUNDATION: _l("Foundation staff"),
     Role.MINISTRY: _l("Ministry official"),
     Role.ADMIN: _l("Administrator"),
+    Role.CAREGIVER: _l("Parent or caregiver"),
 }
+STAFF_ROLES = tuple(r for r in Role if r is not Role.CAREGIVER)
 
 CENTER_ROLES = (Role.COORDINATOR, Role.SPECIALIST)
 CHILD_DATA_ROLES = (Role.PEDIATRICIAN, Role.COORDINATOR, Role.SPECIALIST)

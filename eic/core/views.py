@@ -24,6 +24,7 @@ HOME_ENDPOINTS = {
     Role.FOUNDATION: "centers.index",
     Role.MINISTRY: "coverage.index",
     Role.ADMIN: "accounts.users",
+    Role.CAREGIVER: "family_door.home",
 }
 
 
@@ -111,12 +112,16 @@ def enforce_session_timeouts():
     now = utc_now().timestamp()
     idle = current_app.config["EIC_IDLE_TIMEOUT"].total_seconds()
     absolute = current_app.config["EIC_ABSOLUTE_TIMEOUT"].total_seconds()
+    if current_user.role is Role.CAREGIVER:
+        idle = absolute = current_app.config["EIC_FAMILY_SESSION"].total_seconds()
     last_seen = session.get("last_seen", now)
     login_at = session.get("login_at", now)
     if now - last_seen > idle or now - login_at > absolute:
         logout_user()
         session.clear()
         flash(_("Your session has ended. Please log in again."), "warning")
+        if request.path.startswith("/family"):
+            return redirect(url_for("family_door.login"))
         return redirect(url_for("accounts.login", next=request.path))
     session["last_seen"] = now
     session.setdefault("login_at", now)

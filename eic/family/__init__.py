@@ -2,6 +2,8 @@
 
 
 def init_app(app):
-    from . import views
+    from . import door, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(door.bp)
+    app.before_request(door.caregivers_stay_home)

@@ -58,7 +58,8 @@ EMAIL_KINDS = tuple(MESSAGES)
 EMAIL_BODY = _l("%(kind)s: there is news for you on the early intervention platform. Log in to read it.")
 assert set(KIND_LABELS) == set(MESSAGES)
 FAMILY_KIND_LABELS = {"session_reminder": _l("Session reminder"), "session_cancelled": _l("Session cancelled"),
-                      "session_moved": _l("Session moved"), "password_reset": _l("Password link")}
+                      "session_moved": _l("Session moved"), "password_reset": _l("Password link"),
+                      "login_code": _l("Log-in code")}
 FAMILY_MESSAGES = {
     "session_cancelled": _l("The session at the early intervention center on %(date)s at %(time)s is cancelled. "
                             "The center will call you to agree another time."),
@@ -66,6 +67,8 @@ FAMILY_MESSAGES = {
                         "%(time)s. If this does not suit you, please call the center."),
     "session_reminder": _l("Reminder: a session at the early intervention center on %(date)s at %(time)s. If you "
                            "cannot come, please call the center."),
+    "login_code": _l("Your code for the early intervention center: %(code)s. It is valid for 10 minutes. Do not "
+                     "tell it to anyone, even the center's staff."),
 }
 
 

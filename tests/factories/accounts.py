@@ -80,4 +80,15 @@ def user_for_role(role: Role, *, center_code="aktobe", **kwargs) -> User:
         return CoordinatorFactory(center=kwargs.pop("center", home), **kwargs)
     if role is Role.SPECIALIST:
         return SpecialistFactory(center=kwargs.pop("center", home), **kwargs)
+    if role is Role.CAREGIVER:
+        return CaregiverUserFactory(**kwargs)
     return UserFactory(role=role, **kwargs)
+
+
+class CaregiverUserFactory(UserFactory):
+    """A caregiver's account: a phone, no e-mail to write to, no password."""
+
+    role = Role.CAREGIVER
+    phone = factory.Sequence(lambda n: f"+7701{n % 10_000_000:07d}")
+    email = factory.LazyAttribute(lambda o: f"caregiver.{o.phone.lstrip('+')}@family.invalid")
+    password_hash = "!"

@@ -1,0 +1,171 @@
+"""The family's door: a code by text message to the phone on the child's referral, and the family's own page."""
+import re
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from eic.core.roles import Role
+from eic.core.timeutil import utc_now
+from eic.extensions import db
+from eic.family import access
+from eic.family.models import FamilyCode
+from eic.notifications.models import OutboxMessage
+from tests.factories.referrals import CaregiverFactory, ReferralFactory
+from tests.factories.therapy import TherapySessionFactory
+
+PHONE = "+77015550101"
+
+
+def family(phone=PHONE, language="kk", **referral):
+    """A referral whose caregiver has ``phone``."""
+    made = ReferralFactory(**referral)
+    made.caregiver.phone, made.caregiver.preferred_language = phone, language
+    db.session.commit()
+    return made
+
+
+def sent_code(phone=PHONE) -> str:
+    body = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.recipient == phone,
+                                                               OutboxMessage.kind == "login_code")
+                              .order_by(OutboxMessage.id.desc())).first()
+    return re.search(r"\b(\d{6})\b", body).group(1)
+
+
+def ask(client, phone=PHONE, lang="kk"):
+    return client.post("/family/login", data={"phone": phone}, headers={"Accept-Language": lang})
+
+
+def enter(client, code, lang="kk"):
+    return client.post("/family/code", data={"code": code}, headers={"Accept-Language": lang})
+
+
+def test_a_caregiver_logs_in_with_the_code_and_sees_their_childs_sessions(client, session):
+    referral = family(language="ru")
+    soon = utc_now() + timedelta(days=2)
+    TherapySessionFactory(referral_id=referral.id, child_id=referral.child_id, center_id=referral.center_id,
+                          starts_at=soon, ends_at=soon + timedelta(minutes=45))
+    answer = ask(client, "8 701 555 01 01")  # the way people write it
+    assert answer.status_code == 302 and answer.location.endswith("/family/code")
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "login_code"))
+    assert message.recipient == PHONE and message.language == "ru" and "действителен 10 минут" in message.body
+    code = sent_code()
+    stored = db.session.scalar(select(FamilyCode))
+    assert code not in stored.code_hash and len(stored.code_hash) == 64  # only an HMAC is kept
+    assert timedelta(minutes=9) < stored.expires_at - utc_now() <= timedelta(minutes=10)
+    page = enter(client, code)
+    assert page.status_code == 302 and page.location.endswith("/family/")
+    home = client.get("/family/").get_data(as_text=True)
+    assert referral.child.first_name in home and home.count('data-testid="session"') == 1
+    # The code is used once.
+    client.post("/logout")
+    ask(client)
+    assert enter(client, code).status_code == 422
+
+
+def test_a_number_not_on_record_is_answered_the_same_and_gets_nothing(client, session):
+    answer = ask(client, "+77015559999")
+    assert answer.status_code == 302 and answer.location.endswith("/family/code")
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+    assert db.session.scalar(select(func.count()).select_from(FamilyCode)) == 0
+    page = enter(client, "123456", lang="ru").get_data(as_text=True)
+    assert "Код устарел или не запрашивался" in page
+
+
+def test_a_phone_that_is_not_a_phone_is_refused_in_the_users_language(client, session):
+    answer = ask(client, "12ab", lang="kk")
+    assert answer.status_code == 422
+    assert "дұрыс телефон нөмірін" in answer.get_data(as_text=True)
+
+
+def test_wrong_codes_count_and_the_fifth_ends_the_code(client, session):
+    family()
+    ask(client)
+    code = sent_code()
+    wrong = "000000" if code != "000000" else "111111"
+    first = enter(client, wrong, lang="ru").get_data(as_text=True)
+    assert "Осталось попыток: 4" in first
+    for _ in range(4):
+        enter(client, wrong)
+    refused = enter(client, code, lang="ru")
+    assert refused.status_code == 422 and "слишком много раз" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(FamilyCode.tries)) == 5
+
+
+def test_a_code_expires_after_ten_minutes(client, session, monkeypatch):
+    family()
+    ask(client)
+    code = sent_code()
+    later = utc_now() + timedelta(minutes=10, seconds=1)
+    monkeypatch.setattr(access, "utc_now", lambda: later)
+    assert enter(client, code).status_code == 422
+
+
+def test_a_new_code_ends_the_one_before(client, session):
+    family()
+    ask(client)
+    first = sent_code()
+    ask(client)
+    second = sent_code()
+    if first != second:
+        assert enter(client, first).status_code == 422
+    assert enter(client, second).status_code == 302
+
+
+def test_three_codes_an_hour_per_number(client, session):
+    family()
+    assert [ask(client).status_code for _ in range(3)] == [302, 302, 302]
+    refused = ask(client, lang="ru")
+    assert refused.status_code == 429 and "Попробуйте через час" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(FamilyCode)) == 3
+
+
+def test_asking_for_codes_is_limited_per_address(client, session, app):
+    from eic.extensions import limiter
+
+    app.config["EIC_FAMILY_CODE_LIMIT"], before = "4 per minute", app.config["EIC_FAMILY_CODE_LIMIT"]
+    limiter.reset()
+    try:
+        statuses = [ask(client, f"+7701555{n:04d}").status_code for n in range(5)]
+        assert statuses == [302] * 4 + [429]
+    finally:
+        limiter.reset()
+        app.config["EIC_FAMILY_CODE_LIMIT"] = before
+
+
+def test_a_caregiver_sees_all_their_children_and_no_one_elses(client, session, login_as):
+    mine = family()
+    second = family()  # the same mother, a younger child
+    mine.child.first_name, second.child.first_name = "Әлия", "Нұрлан"
+    other = family(phone="+77015550202")
+    other.child.first_name = "Бөтенбала"
+    CaregiverFactory(child=other.child, phone="+77015550303")
+    user = access._account_for(PHONE)
+    db.session.commit()
+    login_as(user)
+    page = client.get("/family/").get_data(as_text=True)
+    assert mine.child.first_name in page and second.child.first_name in page
+    assert page.count('data-testid="child"') == 2
+    assert "Бөтенбала" not in page
+    # Every staff page and another family's records are not there for a caregiver.
+    for address in (f"/referrals/{other.id}", f"/referrals/{mine.id}", "/intake/queue", f"/family/copy/{mine.id}",
+                    "/account/tokens", "/password", "/notifications"):
+        assert client.get(address).status_code == 404, address
+
+
+def test_staff_do_not_reach_the_family_page(client, session, login_as):
+    login_as(Role.COORDINATOR)
+    assert client.get("/family/").status_code == 404
+
+
+def test_a_caregivers_session_lasts_a_day(client, session, login_as):
+    family()
+    user = access._account_for(PHONE)
+    db.session.commit()
+    login_as(user)
+    with client.session_transaction() as s:
+        s["login_at"] = s["last_seen"] = (utc_now() - timedelta(hours=23)).timestamp()
+    assert client.get("/family/").status_code == 200
+    with client.session_transaction() as s:
+        s["login_at"] = s["last_seen"] = (utc_now() - timedelta(hours=25)).timestamp()
+    answer = client.get("/family/")
+    assert answer.status_code == 302 and answer.location.endswith("/family/login")
