@@ -169,3 +169,8 @@ def test_a_caregivers_session_lasts_a_day(client, session, login_as):
         s["login_at"] = s["last_seen"] = (utc_now() - timedelta(hours=25)).timestamp()
     answer = client.get("/family/")
     assert answer.status_code == 302 and answer.location.endswith("/family/login")
+
+
+def test_the_staff_log_in_page_shows_families_their_own_door(client, session):
+    page = client.get("/login", headers={"Accept-Language": "kk"}).get_data(as_text=True)
+    assert 'href="/family/login"' in page and "SMS-кодпен кіру" in page
