@@ -106,6 +106,9 @@ MATRIX = {
     "family_door.login": ("GET", "/family/login", None, 200),  # a logged-in user is sent home
     "family_door.code": ("GET", "/family/code", None, 302),  # no number asked for yet: back to the phone form
     "family_door.home": ("GET", "/family/", (Role.CAREGIVER,), 200),
+    # The world's session is another family's child: not there for this caregiver.
+    "family_door.confirm": ("POST", "/family/sessions/{session}/confirm", (Role.CAREGIVER,), 404),
+    "family_door.cancel": ("POST", "/family/sessions/{session}/cancel", (Role.CAREGIVER,), 404),
     "family.copy_workbook": ("GET", "/family/copy/{referral}.xlsx", (Role.COORDINATOR,), 200),
     "referrals.record_consent": ("POST", "/referrals/{referral}/consents", (Role.COORDINATOR,), 422),
     "referrals.withdraw_consent": ("POST", "/referrals/{referral}/consents/withdraw", (Role.COORDINATOR,), 422),
@@ -161,9 +164,10 @@ PUBLIC_WHEN_LOGGED_IN = {"accounts.login": 302, "family_door.login": 302}
 # The caregiver's column: a caregiver reaches the family's pages and the way out; every other page answers 404 (what
 # is there is not theirs), and the API takes no caregiver's token (401).
 FAMILY_PAGES = {"core.index", "core.set_language", "core.healthz", "core.readyz", "accounts.logout",
-                "family_door.login", "family_door.code", "family_door.home"}
+                "family_door.login", "family_door.code", "family_door.home", "family_door.confirm",
+                "family_door.cancel"}
 # Staff asking for the family's own page get 404 too: it is nobody's but the family's.
-DENIED = {"family_door.home": 404}
+DENIED = {"family_door.home": 404, "family_door.confirm": 404, "family_door.cancel": 404}
 
 
 def test_every_endpoint_is_in_the_matrix(app):

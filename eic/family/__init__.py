@@ -2,6 +2,7 @@
 
 
 def init_app(app):
+    from . import settings  # noqa: F401 - declares the domain's settings
     from . import door, views
 
     app.register_blueprint(views.bp)

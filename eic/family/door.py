@@ -2,20 +2,20 @@
 sessions. Caregivers reach only this blueprint (``caregivers_stay_home``); every other page answers 404."""
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
-from eic.core.errors import DomainError
-from eic.core.forms import apply_errors
+from eic.core.errors import DomainError, NotFound
+from eic.core.forms import apply_errors, run_and_commit
 from eic.core.roles import Role
 from eic.core.timeutil import utc_now
 from eic.extensions import db, limiter
 from eic.therapy.models import TherapySession
 
-from . import access
-from .forms import CodeForm, PhoneForm
+from . import access, answers
+from .forms import CancelForm, CodeForm, PhoneForm
 
 bp = Blueprint("family_door", __name__, template_folder="templates", url_prefix="/family")
 UPCOMING_DAYS = 30
@@ -92,4 +92,46 @@ def home():
         .order_by(TherapySession.starts_at)).all() if children else []
     by_child = {c.id: [s for s in sessions if s.child_id == c.id] for c in children}
     return render_template("family/home.html", children=children, by_child=by_child, days=UPCOMING_DAYS,
-                           title=_("My family"))
+                           title=_("My family"), cancel_form=CancelForm())
+
+
+def _not_a_caregiver():
+    """Anonymous: to the family's log-in; staff: 404; a caregiver: None (go on)."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("family_door.login"))
+    if current_user.role is not Role.CAREGIVER:
+        abort(404)
+    return None
+
+
+@bp.route("/sessions/<int:session_id>/confirm", methods=["POST"])
+def confirm(session_id):
+    if (elsewhere := _not_a_caregiver()) is not None:
+        return elsewhere
+    _answer(lambda: answers.confirm(current_user, session_id), _("Thank you: the center knows you will come."))
+    return redirect(url_for("family_door.home"))
+
+
+@bp.route("/sessions/<int:session_id>/cancel", methods=["POST"])
+def cancel(session_id):
+    if (elsewhere := _not_a_caregiver()) is not None:
+        return elsewhere
+    try:
+        answers.own_session(current_user, session_id)  # another family's session: 404 before anything is read
+    except NotFound:
+        abort(404)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        flash(_("Please tell the center why."), "error")
+        return redirect(url_for("family_door.home"))
+    _answer(lambda: answers.cancel(current_user, session_id, reason=form.reason.data),
+            _("The session is cancelled and the center is told."))
+    return redirect(url_for("family_door.home"))
+
+
+def _answer(action, message):
+    """Run the family's answer; another family's session, or none, is 404 (not "not yours")."""
+    try:
+        run_and_commit(action, message, reraise=(NotFound,))
+    except NotFound:
+        abort(404)

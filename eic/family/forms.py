@@ -14,3 +14,7 @@ class PhoneForm(FlaskForm):
 
 class CodeForm(FlaskForm):
     code = StringField(_l("Code from the text message"), validators=[DataRequired(REQUIRED)])
+
+
+class CancelForm(FlaskForm):
+    reason = StringField(_l("Why you cannot come"), validators=[DataRequired(REQUIRED)])

@@ -37,6 +37,11 @@ MESSAGES = {
     "action_overdue": _l("The action agreed with the %(center)s center, %(action)s, was due on %(date)s."),
     "coverage_workbook": _l("The weekly coverage workbook up to %(date)s is ready."),
     "break_glass": _l("%(person)s opened the record of %(child)s, not on their team, for today: %(reason)s"),
+    # From the family's door.
+    "family_confirmed": _l("The family of %(child)s confirmed the session on %(date)s."),
+    "family_cancelled": _l("The family of %(child)s cancelled the session on %(date)s: %(reason)s"),
+    "family_cancelled_late": _l("The family of %(child)s cancelled the session on %(date)s at short notice (it "
+                                "counts as without notice): %(reason)s"),
 }
 # Kinds a person may also receive by e-mail (their choice, on the notifications page), with their names.
 KIND_LABELS = {
@@ -52,6 +57,9 @@ KIND_LABELS = {
     "delivery_overdue": _l("Equipment delivery overdue"), "refresher_due": _l("Training refresher due"),
     "action_overdue": _l("Mentoring action overdue"), "coverage_workbook": _l("Weekly coverage workbook"),
     "break_glass": _l("Emergency access to a record"),
+    "family_confirmed": _l("Session confirmed by the family"),
+    "family_cancelled": _l("Session cancelled by the family"),
+    "family_cancelled_late": _l("Session cancelled by the family at short notice"),
 }
 EMAIL_KINDS = tuple(MESSAGES)
 # An e-mail says what kind of news waits on the platform, never whose: no child's name leaves the platform by mail.

@@ -139,6 +139,10 @@ class TherapySession(db.Model):
     # Cancelled sessions free their slot: the constraints and triggers look at active rows only.
     is_active: Mapped[bool] = mapped_column(default=True)
     cancelled_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    # The family's answer from their own page (eic/family): when they confirmed they will come, and whether it was
+    # they who cancelled.
+    family_confirmed_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    cancelled_by_family: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)

@@ -174,3 +174,74 @@ def test_a_caregivers_session_lasts_a_day(client, session, login_as):
 def test_the_staff_log_in_page_shows_families_their_own_door(client, session):
     page = client.get("/login", headers={"Accept-Language": "kk"}).get_data(as_text=True)
     assert 'href="/family/login"' in page and "SMS-кодпен кіру" in page
+
+
+def coming(referral, hours):
+    at = utc_now() + timedelta(hours=hours)
+    return TherapySessionFactory(referral_id=referral.id, child_id=referral.child_id, center_id=referral.center_id,
+                                 starts_at=at, ends_at=at + timedelta(minutes=45))
+
+
+def caregiver_logged_in(login_as, phone=PHONE):
+    user = access._account_for(phone)
+    db.session.commit()
+    login_as(user)
+    return user
+
+
+def notices(kind):
+    from eic.notifications.models import Notification
+
+    return db.session.scalars(select(Notification).where(Notification.kind == kind)).all()
+
+
+def test_the_family_confirms_and_the_specialist_and_coordinator_are_told(client, session, login_as):
+    from tests.factories.accounts import user_for_role
+
+    referral = family()
+    coordinator = user_for_role(Role.COORDINATOR, center=referral.center)
+    row = coming(referral, 72)
+    caregiver_logged_in(login_as)
+    answer = client.post(f"/family/sessions/{row.id}/confirm", headers={"Accept-Language": "ru"})
+    assert answer.status_code == 302
+    assert row.family_confirmed_at is not None
+    assert {n.user_id for n in notices("family_confirmed")} == {row.specialist_id, coordinator.id}
+    page = client.get("/family/").get_data(as_text=True)  # in the family's language (kk), whatever the browser's
+    assert "Рақмет: орталық сіздің келетініңізді біледі." in page and 'data-testid="confirmed"' in page
+
+
+def test_a_cancellation_with_notice_and_one_at_short_notice(client, session, login_as):
+    referral = family()
+    early, late = coming(referral, 72), coming(referral, 5)
+    caregiver_logged_in(login_as)
+    client.post(f"/family/sessions/{early.id}/cancel", data={"reason": "Бала ауырып қалды"})
+    client.post(f"/family/sessions/{late.id}/cancel", data={"reason": "Көлік жоқ"})
+    assert (early.is_active, early.cancelled_by_family, early.absence_reason) == (
+        False, True, "family_cancelled_notice")
+    assert (late.is_active, late.absence_reason) == (False, "family_cancelled_no_notice")
+    assert early.cancel_reason == "Бала ауырып қалды"
+    assert notices("family_cancelled") and notices("family_cancelled_late")
+    page = client.get("/family/").get_data(as_text=True)
+    assert page.count('data-testid="session"') == 0  # cancelled sessions leave the list
+
+
+def test_a_cancellation_needs_a_reason_and_changes_nothing_without_one(client, session, login_as):
+    referral = family()
+    row = coming(referral, 72)
+    caregiver_logged_in(login_as)
+    answer = client.post(f"/family/sessions/{row.id}/cancel", data={"reason": "  "},
+                         headers={"Accept-Language": "kk"}, follow_redirects=True)
+    assert "Орталыққа себебін айтыңыз." in answer.get_data(as_text=True)
+    assert row.is_active and not notices("family_cancelled")
+
+
+def test_another_familys_session_is_not_there_and_a_past_one_cannot_be_answered(client, session, login_as):
+    mine, theirs = family(), family(phone="+77015550404")
+    other_row, past = coming(theirs, 72), coming(mine, -2)
+    caregiver_logged_in(login_as)
+    assert client.post(f"/family/sessions/{other_row.id}/confirm").status_code == 404
+    assert client.post(f"/family/sessions/{other_row.id}/cancel", data={"reason": "x"}).status_code == 404
+    assert other_row.is_active and other_row.family_confirmed_at is None
+    answer = client.post(f"/family/sessions/{past.id}/cancel", data={"reason": "late"},
+                         headers={"Accept-Language": "ru"}, follow_redirects=True)
+    assert "Бұл сабақ басталып кетті." in answer.get_data(as_text=True) and past.is_active
