@@ -131,3 +131,22 @@ def children_of(user: User) -> list[Child]:
         return []
     return db.session.scalars(select(Child).where(Child.id.in_(select(Caregiver.child_id).where(
         Caregiver.phone == user.phone))).order_by(Child.first_name, Child.id)).all()
+
+
+def plans_of(children) -> dict:
+    """Each child's current plan, from the child's latest referral (None where there is none yet)."""
+    from eic.referrals.models import Referral
+    from eic.therapy.models import Plan
+
+    result = {c.id: None for c in children}
+    if not children:
+        return result
+    latest = {}
+    for referral_id, child_id in db.session.execute(select(Referral.id, Referral.child_id).where(
+            Referral.child_id.in_(list(result))).order_by(Referral.id)):
+        latest[child_id] = referral_id
+    plans = db.session.scalars(select(Plan).where(Plan.referral_id.in_(list(latest.values())),
+                                                  Plan.is_current.is_(True))).all()
+    by_referral = {p.referral_id: p for p in plans}
+    return {child_id: by_referral.get(referral_id) for child_id, referral_id in latest.items()} | {
+        c: None for c in result if c not in latest}

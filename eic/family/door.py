@@ -91,8 +91,11 @@ def home():
         TherapySession.starts_at >= now, TherapySession.starts_at < now + timedelta(days=UPCOMING_DAYS))
         .order_by(TherapySession.starts_at)).all() if children else []
     by_child = {c.id: [s for s in sessions if s.child_id == c.id] for c in children}
+    from eic.therapy.forms import SERVICE_KIND_LABELS, SETTING_LABELS
+
     return render_template("family/home.html", children=children, by_child=by_child, days=UPCOMING_DAYS,
-                           title=_("My family"), cancel_form=CancelForm())
+                           title=_("My family"), cancel_form=CancelForm(), plans=access.plans_of(children),
+                           service_labels=SERVICE_KIND_LABELS, setting_labels=SETTING_LABELS)
 
 
 def _not_a_caregiver():

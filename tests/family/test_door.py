@@ -245,3 +245,26 @@ def test_another_familys_session_is_not_there_and_a_past_one_cannot_be_answered(
     answer = client.post(f"/family/sessions/{past.id}/cancel", data={"reason": "late"},
                          headers={"Accept-Language": "ru"}, follow_redirects=True)
     assert "Бұл сабақ басталып кетті." in answer.get_data(as_text=True) and past.is_active
+
+
+def test_the_plan_in_plain_words_without_what_is_internal(client, session, login_as):
+    from tests.factories.therapy import GoalFactory, PlanFactory, PlanServiceFactory, ReviewFactory
+
+    referral = family(language="ru")
+    plan = PlanFactory(referral_id=referral.id, notes="Внутренняя заметка команды")
+    GoalFactory(plan_id=plan.id, kind="child", description="Говорит 10 слов", criterion="Считает логопед")
+    GoalFactory(plan_id=plan.id, kind="family", description="Мама знает, как играть с ребёнком в речевые игры")
+    PlanServiceFactory(plan_id=plan.id, kind="therapy", frequency=2, per="week", minutes=45)
+    PlanServiceFactory(plan_id=plan.id, kind="counselling", frequency=1, per="month", is_refused=True)
+    ReviewFactory(plan_id=plan.id, reviewed_on=plan.starts_on, notes="Оценки GAS обсуждены внутри")
+    user = caregiver_logged_in(login_as)
+    user.locale = "ru"
+    db.session.commit()
+    page = client.get("/family/").get_data(as_text=True)
+    assert 'data-testid="plan"' in page and "План, согласованный с вами" in page
+    assert "Говорит 10 слов" in page and "Мама знает, как играть" in page
+    assert "2 раза в неделю" in page and "45 минут" in page and "визит на дом" in page
+    assert "Следующий пересмотр плана вместе с вами: 1 декабря 2027" in page
+    assert "Внутренняя заметка" not in page and "Оценки GAS" not in page  # the team's own notes stay inside
+    assert "Считает логопед" not in page
+    assert "Консультирование" not in page  # a refused service is not on the family's list
