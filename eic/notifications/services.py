@@ -134,7 +134,12 @@ def message(notification: Notification) -> str:
         if isinstance(value, str) and ISO_DATE.match(value):
             value = format_date(date.fromisoformat(value), "long")
         params[name] = value
-    return str(MESSAGES[notification.kind]) % params
+    # A date written the Russian way ends in "г." ("8 декабря 2026 г."): a sentence that ends with it keeps one
+    # full stop, not two.
+    return DOUBLE_STOP.sub(".", str(MESSAGES[notification.kind]) % params)
+
+
+DOUBLE_STOP = re.compile(r"(?<=\w)\.\.(?=\s|$)")
 
 
 def queue_family_message(*, kind: str, phone: str, language: str, params: dict, dedupe_key: str):
