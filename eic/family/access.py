@@ -58,9 +58,9 @@ def caregivers_on_record(phone: str) -> list[Caregiver]:
     return db.session.scalars(select(Caregiver).where(Caregiver.phone == phone).order_by(Caregiver.id.desc())).all()
 
 
-def request_code(raw_phone, *, address: str = "") -> None:
-    """Send a new code to a number on record (and nothing to one that is not). Raises ValidationFailed (not a
-    phone number) and TooManyCodes (``CODES_PER_HOUR`` reached for the number)."""
+def request_code(raw_phone, *, address: str = "") -> str:
+    """Send a new code to a number on record (and nothing to one that is not); returns the number as recorded
+    (+7...). Raises ValidationFailed (not a phone number) and TooManyCodes (``CODES_PER_HOUR`` reached)."""
     from eic.notifications.services import queue_family_message
 
     phone = phone_or_refuse(raw_phone)
@@ -71,7 +71,7 @@ def request_code(raw_phone, *, address: str = "") -> None:
         raise TooManyCodes()
     carers = caregivers_on_record(phone)
     if not carers:
-        return
+        return phone
     # A new code ends the ones before it.
     for earlier in db.session.scalars(select(FamilyCode).where(FamilyCode.phone == phone,
                                                                FamilyCode.used_at.is_(None))):
@@ -83,6 +83,7 @@ def request_code(raw_phone, *, address: str = "") -> None:
     db.session.flush()
     queue_family_message(kind="login_code", phone=phone, language=carers[0].preferred_language,
                          params={"code": code}, dedupe_key=f"login_code:{row.id}")
+    return phone
 
 
 def check_code(raw_phone, raw_code) -> User:
@@ -150,3 +151,19 @@ def plans_of(children) -> dict:
     by_referral = {p.referral_id: p for p in plans}
     return {child_id: by_referral.get(referral_id) for child_id, referral_id in latest.items()} | {
         c: None for c in result if c not in latest}
+
+
+def upcoming_sessions(children, *, days: int) -> dict:
+    """{child id: the child's active sessions from now to ``days`` ahead, earliest first}."""
+    from eic.therapy.models import TherapySession
+
+    result = {c.id: [] for c in children}
+    if not children:
+        return result
+    now = utc_now()
+    for row in db.session.scalars(select(TherapySession).where(
+            TherapySession.child_id.in_(list(result)), TherapySession.is_active.is_(True),
+            TherapySession.starts_at >= now, TherapySession.starts_at < now + timedelta(days=days))
+            .order_by(TherapySession.starts_at)):
+        result[row.child_id].append(row)
+    return result

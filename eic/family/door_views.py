@@ -1,18 +1,14 @@
 """The family's door (issue 16): log-in by phone and code, and the family's own page of their children's coming
 sessions. Caregivers reach only this blueprint (``caregivers_stay_home``); every other page answers 404."""
-from datetime import timedelta
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from sqlalchemy import select
 
 from eic.core.errors import DomainError, NotFound
 from eic.core.forms import apply_errors, run_and_commit
 from eic.core.roles import Role
 from eic.core.timeutil import utc_now
 from eic.extensions import db, limiter
-from eic.therapy.models import TherapySession
 
 from . import access, answers
 from .forms import CancelForm, CodeForm, PhoneForm
@@ -43,13 +39,13 @@ def login():
     form = PhoneForm()
     if form.validate_on_submit():
         try:
-            access.request_code(form.phone.data, address=request.remote_addr or "")
+            phone = access.request_code(form.phone.data, address=request.remote_addr or "")
         except DomainError as exc:
             db.session.rollback()
             apply_errors(form, exc.fields) if exc.fields else form.phone.errors.append(str(exc.message))
             return render_template("family/login.html", form=form), exc.status
         db.session.commit()
-        session["family_phone"] = access.phone_or_refuse(form.phone.data)
+        session["family_phone"] = phone
         return redirect(url_for("family_door.code"))
     return render_template("family/login.html", form=form), 422 if form.errors else 200
 
@@ -85,12 +81,7 @@ def home():
     if current_user.role is not Role.CAREGIVER:
         abort(404)
     children = access.children_of(current_user)
-    now = utc_now()
-    sessions = db.session.scalars(select(TherapySession).where(
-        TherapySession.child_id.in_([c.id for c in children]), TherapySession.is_active.is_(True),
-        TherapySession.starts_at >= now, TherapySession.starts_at < now + timedelta(days=UPCOMING_DAYS))
-        .order_by(TherapySession.starts_at)).all() if children else []
-    by_child = {c.id: [s for s in sessions if s.child_id == c.id] for c in children}
+    by_child = access.upcoming_sessions(children, days=UPCOMING_DAYS)
     from eic.therapy.forms import SERVICE_KIND_LABELS, SETTING_LABELS
 
     return render_template("family/home.html", children=children, by_child=by_child, days=UPCOMING_DAYS,
