@@ -33,14 +33,19 @@ def remove_race_data(user_ids, clinic_id):
     db.session.commit()
 
 
-def test_simultaneous_submissions_make_one_referral(app):
+def racing_pediatrician(app, name, clinic_name):
+    """A pediatrician committed for real, with a token: (token, user id, polyclinic id) for ``remove_race_data``."""
     with app.app_context():
-        clinic = polyclinic_by_name("Concurrency test polyclinic", create_in=center_by_code("aktobe").region)
-        user = create_user(email="race@test.eic", full_name="Race", role=Role.PEDIATRICIAN, password=None,
+        clinic = polyclinic_by_name(clinic_name, create_in=center_by_code("aktobe").region)
+        user = create_user(email=f"{name}@test.eic", full_name=name.title(), role=Role.PEDIATRICIAN, password=None,
                            hashed_password=hash_password("not-used-here"), polyclinic=clinic)
         token = issue_token(user)
         db.session.commit()
-        user_id, clinic_id = user.id, clinic.id
+        return token, user.id, clinic.id
+
+
+def test_simultaneous_submissions_make_one_referral(app):
+    token, user_id, clinic_id = racing_pediatrician(app, "race", "Concurrency test polyclinic")
     data = payload()
     barrier = threading.Barrier(WORKERS)
 
@@ -68,13 +73,7 @@ def test_simultaneous_submissions_make_one_referral(app):
 def test_simultaneous_repeats_of_one_submission_answer_the_same_referral(app):
     """The same submission sent at once by several clients (a retrying integration): the database's unique
     indexes refuse all but one, and each of the others is decided again and answered with that one (200)."""
-    with app.app_context():
-        clinic = polyclinic_by_name("Repeat race polyclinic", create_in=center_by_code("aktobe").region)
-        user = create_user(email="repeat-race@test.eic", full_name="Repeat", role=Role.PEDIATRICIAN, password=None,
-                           hashed_password=hash_password("not-used-here"), polyclinic=clinic)
-        token = issue_token(user)
-        db.session.commit()
-        user_id, clinic_id = user.id, clinic.id
+    token, user_id, clinic_id = racing_pediatrician(app, "repeat-race", "Repeat race polyclinic")
     data = payload()
     barrier = threading.Barrier(WORKERS)
     headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "repeat-race-key"}
