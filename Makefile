@@ -30,7 +30,9 @@ run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT); the scheduler (flask scheduler run) runs beside it."
-	$(BIN)/flask scheduler run & SCHEDULER=$$!; trap 'kill $$SCHEDULER 2>/dev/null' EXIT INT TERM; \
+	@# Text messages (the families' log-in codes) are printed here by the scheduler's delivery job.
+	EIC_SMS_SENDER=$${EIC_SMS_SENDER:-console} $(BIN)/flask scheduler run & SCHEDULER=$$!; \
+	  trap 'kill $$SCHEDULER 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # Debian's Chromium drives the browser tests (a browser download is not possible here).

@@ -11,7 +11,7 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # Order matters only for readability: each domain's init_app registers its blueprints, CLI and models.
 DOMAINS = ("core", "accounts", "centers", "notifications", "referrals", "intake", "therapy", "capacity", "coverage",
-           "rollout", "jobs", "audit", "family", "ops", "demo")
+           "rollout", "jobs", "audit", "family", "support", "ops", "demo")
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:

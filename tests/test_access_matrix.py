@@ -19,6 +19,7 @@ EVERY_ROLE = tuple(Role)
 STAFF = (Role.COORDINATOR, Role.SPECIALIST)
 CHILD = (Role.PEDIATRICIAN, Role.COORDINATOR, Role.SPECIALIST)
 ROLLOUT_READERS = (Role.FOUNDATION, Role.COORDINATOR)
+SUPPORT_EDITORS = (Role.COORDINATOR, Role.FOUNDATION)
 
 # endpoint: (method, url template, roles allowed, status when allowed)
 MATRIX = {
@@ -109,6 +110,24 @@ MATRIX = {
     # The world's session is another family's child: not there for this caregiver.
     "family_door.confirm": ("POST", "/family/sessions/{session}/confirm", (Role.CAREGIVER,), 404),
     "family_door.cancel": ("POST", "/family/sessions/{session}/cancel", (Role.CAREGIVER,), 404),
+    "family_door.practised": ("POST", "/family/practice/{session}", (Role.CAREGIVER,), 404),
+    "family_door.checkin": ("GET", "/family/checkin", (Role.CAREGIVER,), 404),  # no child enrolled: nothing to ask
+    "family_door.survey": ("GET", "/family/survey/{referral}/six_months", (Role.CAREGIVER,), 404),
+    "family_door.ask_to_join": ("POST", "/family/groups/{session}/ask", (Role.CAREGIVER,), 404),
+    "family_door.support": ("GET", "/family/support", (Role.CAREGIVER,), 200),
+    "family.center": ("GET", "/family/center", (Role.COORDINATOR,), 200),
+    # Without a note: the page says what is missing.
+    "family.checkin_done": ("POST", "/family/center/checkins/{checkin}/done", (Role.COORDINATOR,), 302),
+    "family.group_request": ("POST", "/family/center/requests/{request}/decline", (Role.COORDINATOR,), 302),
+    "family.recommend": ("POST", "/family/cases/{referral}/recommend", (Role.COORDINATOR,), 302),
+    "family.withdraw": ("POST", "/family/cases/{referral}/recommendations/{recommendation}/withdraw",
+                        (Role.COORDINATOR,), 302),
+    "support.index": ("GET", "/support/", SUPPORT_EDITORS, 200),
+    "support.new": ("GET", "/support/new", SUPPORT_EDITORS, 200),
+    "support.edit": ("GET", "/support/{entry}/edit", SUPPORT_EDITORS, 200),
+    "support.checked": ("POST", "/support/{entry}/checked", SUPPORT_EDITORS, 302),
+    "support.set_active": ("POST", "/support/{entry}/active", SUPPORT_EDITORS, 302),
+    "support.leaflet": ("GET", "/support/leaflet?region={region}", SUPPORT_EDITORS, 200),
     "family.copy_workbook": ("GET", "/family/copy/{referral}.xlsx", (Role.COORDINATOR,), 200),
     "referrals.record_consent": ("POST", "/referrals/{referral}/consents", (Role.COORDINATOR,), 422),
     "referrals.withdraw_consent": ("POST", "/referrals/{referral}/consents/withdraw", (Role.COORDINATOR,), 422),
@@ -165,9 +184,11 @@ PUBLIC_WHEN_LOGGED_IN = {"accounts.login": 302, "family_door.login": 302}
 # is there is not theirs), and the API takes no caregiver's token (401).
 FAMILY_PAGES = {"core.index", "core.set_language", "core.healthz", "core.readyz", "accounts.logout",
                 "family_door.login", "family_door.code", "family_door.home", "family_door.confirm",
-                "family_door.cancel"}
-# Staff asking for the family's own page get 404 too: it is nobody's but the family's.
-DENIED = {"family_door.home": 404, "family_door.confirm": 404, "family_door.cancel": 404}
+                "family_door.cancel", "family_door.practised", "family_door.checkin", "family_door.survey",
+                "family_door.ask_to_join", "family_door.support"}
+# Staff asking for the family's own pages get 404 too: they are nobody's but the family's.
+DENIED = {endpoint: 404 for endpoint in FAMILY_PAGES if endpoint.startswith("family_door.")
+          and endpoint not in ("family_door.login", "family_door.code")}
 
 
 def test_every_endpoint_is_in_the_matrix(app):
@@ -191,13 +212,23 @@ def world(session):
                                         referral_id=referral.id, child_id=referral.child_id)
     # The specialist works with the child (need to know: a specialist sees the children of their own team).
     TeamMemberFactory(referral_id=referral.id, specialist=users[Role.SPECIALIST])
+    from tests.factories.family import PeerGroupRequestFactory, WellbeingCheckinFactory
     from tests.factories.rollout import AllocationLineFactory, CohortFactory, VisitActionFactory, VisitFactory
+    from tests.factories.support import RecommendationFactory, SupportEntryFactory
 
     line = AllocationLineFactory(center_id=referral.center_id)
     action = VisitActionFactory(visit=VisitFactory(center_id=referral.center_id))
+    group = TherapySessionFactory(room=RoomFactory(center=referral.center), center_id=referral.center_id,
+                                  starts_at=start + timedelta(days=1), ends_at=start + timedelta(days=1, hours=1),
+                                  capacity=8, audience="caregiver")
+    entry = SupportEntryFactory(region_id=referral.center.region_id)
     return {"users": users, "referral": referral.id, "center": referral.center_id,
             "other_user": user_for_role(Role.MINISTRY).id, "session": session_row.id, "line": line.id,
-            "cohort": CohortFactory().id, "action": action.id}
+            "cohort": CohortFactory().id, "action": action.id, "entry": entry.id,
+            "region": referral.center.region_id,
+            "checkin": WellbeingCheckinFactory(referral=referral).id,
+            "request": PeerGroupRequestFactory(session=group, referral_id=referral.id).id,
+            "recommendation": RecommendationFactory(entry=entry, referral_id=referral.id).id}
 
 
 def call(client, api, method, url, user):
@@ -239,7 +270,7 @@ def test_access(client, api, login_as, world, endpoint, role):
 # The "other center" column: a record-bearing endpoint, asked by a user whose role may use it but who works at
 # another center (a pediatrician: one who did not write the referral), answers 404, as if the record did not
 # exist.
-RECORDS = ("{referral}", "{session}", "{line}")
+RECORDS = ("{referral}", "{session}", "{line}", "{checkin}", "{request}", "{entry}")
 OUTSIDERS = (Role.PEDIATRICIAN, Role.COORDINATOR, Role.SPECIALIST)
 
 

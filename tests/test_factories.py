@@ -3,10 +3,11 @@ import pytest
 
 from eic.extensions import db
 from tests.factories import (accounts, audit, capacity, centers, core, family, intake, jobs, notifications, referrals,
-                             rollout, therapy)
+                             rollout, support, therapy)
 from tests.factories.base import Factory
 
-MODULES = (accounts, audit, capacity, centers, core, family, intake, jobs, notifications, referrals, rollout, therapy)
+MODULES = (accounts, audit, capacity, centers, core, family, intake, jobs, notifications, referrals, rollout, support,
+           therapy)
 FACTORIES = [obj for module in MODULES for obj in vars(module).values()
              if isinstance(obj, type) and issubclass(obj, Factory) and obj is not Factory
              and not obj._meta.abstract]

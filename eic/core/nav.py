@@ -37,6 +37,7 @@ class Menu:
 
 CENTERS = Entry("centers.index", _l("Centers"))
 CAPACITY = Entry("capacity.index", _l("Capacity"))
+SUPPORT = Entry("support.index", _l("Support directory"))
 
 MAIN_MENU = Menu({
     Role.PEDIATRICIAN: (Entry("referrals.mine", _l("My referrals")), Entry("referrals.new", _l("New referral"))),
@@ -46,7 +47,7 @@ MAIN_MENU = Menu({
         Entry("therapy.week", _l("Calendar")), Entry("therapy.plans_due", _l("Plans")),
         Entry("therapy.follow_ups", _l("Follow-up")), Entry("therapy.hours", _l("Hours and absences")),
         CAPACITY, Entry("centers.rooms", _l("Rooms")), Entry("rollout.index", _l("Equipment and training")),
-        Entry("intake.emergency_accesses", _l("Emergency access")),
+        Entry("family.center", _l("Families")), SUPPORT, Entry("intake.emergency_accesses", _l("Emergency access")),
     ),
     Role.SPECIALIST: (Entry("therapy.my_day", _l("My day")), Entry("intake.caseload", _l("My cases")),
                       Entry("therapy.week", _l("Calendar"), own_id="specialist_id")),
@@ -59,7 +60,7 @@ MAIN_MENU = Menu({
     ),
     Role.MINISTRY: (Entry("coverage.index", _l("Coverage")), Entry("rollout.index", _l("Rollout")), CENTERS),
     Role.FOUNDATION: (Entry("rollout.index", _l("Rollout")), Entry("rollout.equipment", _l("Equipment")),
-                      Entry("rollout.training", _l("Training")), CENTERS),
+                      Entry("rollout.training", _l("Training")), SUPPORT, CENTERS),
     Role.CAREGIVER: (Entry("family_door.home", _l("My family")),),
 })
 

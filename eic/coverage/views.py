@@ -94,7 +94,27 @@ def index():
                            timeliness=pub.timeliness, timeliness_labels=TIMELINESS_LABELS,
                            targets=timeliness_targets(), setting_labels=SETTING_LABELS,
                            discharge_labels=DISCHARGE_LABELS, progress=pub.progress, delivery=pub.delivery,
-                           need=pub.need_coverage(), weekly_workbooks=kept_workbooks(str(get_locale() or "kk"))[:8])
+                           need=pub.need_coverage(), weekly_workbooks=kept_workbooks(str(get_locale() or "kk"))[:8],
+                           family=_family_figures(pub.first, pub.last))
+
+
+def _family_figures(first, last) -> dict:
+    """The families' figures of the period, by region, suppressed (eic/family/figures.py)."""
+    from datetime import datetime, time, timedelta
+
+    from flask_babel import lazy_gettext as _l
+
+    from eic.core.timeutil import ALMATY
+    from eic.family import figures as family_figures
+    from eic.family.surveys import OUTCOME_QUESTIONS, SATISFACTION_QUESTIONS
+
+    start = datetime.combine(first, time(0), tzinfo=ALMATY)
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=ALMATY)
+    rows, total = family_figures.by_region(start=start, end=end)
+    short = {"knows_rights": _l("Know their rights"), "communicates_needs": _l("Can say what the child needs"),
+             "helps_learn": _l("Can help the child learn"), "satisfied": _l("Satisfied"),
+             "respected": _l("Felt respected")}
+    return {"rows": rows, "total": total, "columns": OUTCOME_QUESTIONS + SATISFACTION_QUESTIONS, "short": short}
 
 
 @bp.route("/weekly/<name>")

@@ -111,7 +111,15 @@ def load_demo(*, referrals_per_center=15, seed=2026, today: date | None = None) 
 
     rollout_demo.load(today)
     db.session.flush()
-    return logins
+    return logins + _demo_family(today)
+
+
+def _demo_family(today) -> list[tuple[str, str, str]]:
+    """The family side's demo; its caregiver's login line."""
+    from eic.family import demo as family_demo
+
+    phone = family_demo.load(today)
+    return [("caregiver", phone, "the code comes by SMS (`make run`: in this terminal)")] if phone else []
 
 
 def _demo_therapy(today):

@@ -167,3 +167,32 @@ def upcoming_sessions(children, *, days: int) -> dict:
             .order_by(TherapySession.starts_at)):
         result[row.child_id].append(row)
     return result
+
+
+def latest_referrals(children) -> dict:
+    """{child id: the child's latest referral} for the children that have one."""
+    from eic.referrals.models import Referral
+
+    ids = [c.id for c in children]
+    if not ids:
+        return {}
+    latest = {}
+    for referral in db.session.scalars(select(Referral).where(Referral.child_id.in_(ids)).order_by(Referral.id)):
+        latest[referral.child_id] = referral
+    return latest
+
+
+def own_referral(user: User, referral_id) -> "object":
+    """The latest referral of one of the caregiver's children; NotFound for any other."""
+    from eic.core.errors import NotFound
+
+    for referral in latest_referrals(children_of(user)).values():
+        if referral.id == referral_id:
+            return referral
+    raise NotFound()
+
+
+def caregiver_accounts(referral) -> list[User]:
+    """The caregiver accounts (made at a first log-in) of the child of ``referral``."""
+    return db.session.scalars(select(User).where(User.role == Role.CAREGIVER, User.phone.in_(
+        select(Caregiver.phone).where(Caregiver.child_id == referral.child_id)))).all()

@@ -10,8 +10,8 @@ from eic.core.roles import Role
 from eic.core.timeutil import utc_now
 from eic.extensions import db, limiter
 
-from . import access, answers
-from .forms import CancelForm, CodeForm, PhoneForm
+from . import access, answers, groups, practice, surveys, wellbeing
+from .forms import CancelForm, CheckinForm, CodeForm, PhoneForm, PracticeForm, SurveyForm
 
 bp = Blueprint("family_door", __name__, template_folder="templates", url_prefix="/family")
 UPCOMING_DAYS = 30
@@ -76,17 +76,22 @@ def code():
 
 @bp.route("/")
 def home():
-    if not current_user.is_authenticated:
-        return redirect(url_for("family_door.login"))
-    if current_user.role is not Role.CAREGIVER:
-        abort(404)
-    children = access.children_of(current_user)
-    by_child = access.upcoming_sessions(children, days=UPCOMING_DAYS)
+    if (elsewhere := _not_a_caregiver()) is not None:
+        return elsewhere
+    from eic.support.services import recommended_for
     from eic.therapy.forms import SERVICE_KIND_LABELS, SETTING_LABELS
 
-    return render_template("family/home.html", children=children, by_child=by_child, days=UPCOMING_DAYS,
-                           title=_("My family"), cancel_form=CancelForm(), plans=access.plans_of(children),
-                           service_labels=SERVICE_KIND_LABELS, setting_labels=SETTING_LABELS)
+    children = access.children_of(current_user)
+    referrals = access.latest_referrals(children)
+    return render_template(
+        "family/home.html", children=children, by_child=access.upcoming_sessions(children, days=UPCOMING_DAYS),
+        days=UPCOMING_DAYS, title=_("My family"), cancel_form=CancelForm(), practice_form=PracticeForm(),
+        plans=access.plans_of(children), practice=practice.plans_to_practise(children),
+        referrals=referrals, recommended=recommended_for([r.id for r in referrals.values()]),
+        checkin_due=wellbeing.is_due(current_user), last_checkin=wellbeing.last_checkin(current_user),
+        surveys_due=surveys.due(current_user), occasions=surveys.OCCASION_LABELS,
+        groups=groups.groups_for(current_user), service_labels=SERVICE_KIND_LABELS, setting_labels=SETTING_LABELS,
+        explain=wellbeing.explain)
 
 
 def _not_a_caregiver():
@@ -129,3 +134,90 @@ def _answer(action, message):
         run_and_commit(action, message, reraise=(NotFound,))
     except NotFound:
         abort(404)
+
+
+@bp.route("/practice/<int:session_id>", methods=["POST"])
+def practised(session_id):
+    if (elsewhere := _not_a_caregiver()) is not None:
+        return elsewhere
+    form = PracticeForm()
+    if form.validate_on_submit():
+        _answer(lambda: practice.tick(current_user, session_id, comment=form.comment.data or ""),
+                _("Well done! Your specialist will see it before the next session."))
+    else:
+        flash(" ".join(str(m) for v in form.errors.values() for m in v), "error")
+    return redirect(url_for("family_door.home", _anchor=f"practice-{session_id}"))
+
+
+@bp.route("/checkin", methods=["GET", "POST"])
+def checkin():
+    if (elsewhere := _not_a_caregiver()) is not None:
+        return elsewhere
+    if not wellbeing.is_due(current_user):
+        last = wellbeing.last_checkin(current_user)
+        if last is None:
+            abort(404)
+        return render_template("family/checkin_done.html", checkin=last, text=wellbeing.explain(last.score),
+                               title=_("How are you?"))
+    form = CheckinForm()
+    if form.validate_on_submit():
+        answers_ = [form.q1.data, form.q2.data, form.q3.data, form.q4.data]
+        if run_and_commit(lambda: wellbeing.record(current_user, answers_), None, form=form):
+            return redirect(url_for("family_door.checkin"))
+    return render_template("family/checkin.html", form=form, title=_("How are you?")), 422 if form.errors else 200
+
+
+@bp.route("/survey/<int:referral_id>/<occasion>", methods=["GET", "POST"])
+def survey(referral_id, occasion):
+    if (elsewhere := _not_a_caregiver()) is not None:
+        return elsewhere
+    pending = {(r.id, o): r for r, o in surveys.due(current_user)}
+    referral = pending.get((referral_id, occasion))
+    if referral is None:
+        access_or_404(referral_id)
+        flash(_("Your family has already answered, or the questions are not due yet. Thank you."), "success")
+        return redirect(url_for("family_door.home"))
+    form = SurveyForm()
+    if form.validate_on_submit():
+        values = {name: form[name].data for name in surveys.QUESTION_NAMES}
+        if run_and_commit(lambda: surveys.answer(current_user, referral_id, occasion, answers=values,
+                                                 comment=form.comment.data or ""),
+                          _("Thank you. Your answers help the centers work better."), form=form):
+            return redirect(url_for("family_door.home"))
+    return render_template("family/survey.html", form=form, referral=referral, occasion=occasion,
+                           occasions=surveys.OCCASION_LABELS, title=_("Your opinion")), 422 if form.errors else 200
+
+
+def access_or_404(referral_id):
+    try:
+        return access.own_referral(current_user, referral_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/groups/<int:session_id>/ask", methods=["POST"])
+def ask_to_join(session_id):
+    if (elsewhere := _not_a_caregiver()) is not None:
+        return elsewhere
+    _answer(lambda: groups.ask(current_user, session_id),
+            _("Your request is sent. The coordinator will tell you the answer."))
+    return redirect(url_for("family_door.home", _anchor="groups"))
+
+
+@bp.route("/support")
+def support():
+    if (elsewhere := _not_a_caregiver()) is not None:
+        return elsewhere
+    from eic.support import services as support_services
+    from eic.support.forms import CATEGORY_LABELS
+
+    referrals = access.latest_referrals(access.children_of(current_user))
+    regions = {r.center.region_id: r.center.region for r in referrals.values()}
+    region_id = request.args.get("region", type=int)
+    region = regions.get(region_id) or next(iter(regions.values()), None)
+    query, category = request.args.get("q", "")[:100], request.args.get("category", "")
+    entries = support_services.for_region(region.id, query=query, category=category) if region else []
+    support_services.note_visit(current_user)
+    db.session.commit()
+    return render_template("family/support.html", entries=entries, region=region, regions=list(regions.values()),
+                           q=query, category=category, labels=CATEGORY_LABELS, title=_("Where to find support"))

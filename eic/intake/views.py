@@ -9,7 +9,8 @@ from eic.core.forms import run_and_commit
 from eic.core.i18n import localized
 from eic.core.pagination import paginate
 from eic.core.roles import Role
-from eic.core.timeutil import almaty_today
+from eic.core.timeutil import almaty_today, utc_now
+from eic.family.panel import case_panel
 from eic.referrals import queries as referral_queries
 from eic.referrals import services as referral_services
 from eic.referrals.forms import DecisionForm
@@ -59,7 +60,23 @@ def waitlist():
         if loads.get(person.id, 0) < person.effective_caseload_limit:
             free[person.discipline_id] = free.get(person.discipline_id, 0) + 1
     return render_template("intake/waitlist.html", referrals=referrals, entries=entries, free=free,
-                           today=almaty_today())
+                           today=almaty_today(), freed=_freed_slots(referrals, entries))
+
+
+FREED_CANDIDATES = 3
+
+
+def _freed_slots(referrals, entries) -> list[tuple]:
+    """[(session, [referrals])]: each slot a family's cancellation freed, with the first children on the
+    waitlist (in its order) who wait for the slot's specialist's discipline."""
+    from eic.therapy.queries import freed_by_families
+
+    result = []
+    for slot in freed_by_families(current_user.center_id, now=utc_now()):
+        wanted = slot.specialist.discipline_id
+        matches = [r for r in referrals if any(e.discipline_id in (wanted, None) for e in entries.get(r.id, []))]
+        result.append((slot, matches[:FREED_CANDIDATES]))
+    return result
 
 
 @bp.route("/caseload")
@@ -102,7 +119,7 @@ def render_case(referral, status=200, **forms):
         labels={"method": CONTACT_METHOD_LABELS, "concern": dict(CONCERN_LABELS), "level": dict(LEVEL_LABELS),
                 "domain": DOMAIN_LABELS, "need": NEED_LABELS},
         domains=DOMAINS, can_manage=current_user.role is Role.COORDINATOR, Status=Status,
-        centers=center_queries.centers()), status
+        centers=center_queries.centers(), family=case_panel(referral, current_user)), status
 
 
 @bp.route("/cases/<int:referral_id>/decide", methods=["POST"])

@@ -42,6 +42,9 @@ MESSAGES = {
     "family_cancelled": _l("The family of %(child)s cancelled the session on %(date)s: %(reason)s"),
     "family_cancelled_late": _l("The family of %(child)s cancelled the session on %(date)s at short notice (it "
                                 "counts as without notice): %(reason)s"),
+    "family_checkin": _l("A caregiver of %(child)s had a hard time in the wellbeing check-in: please call to offer "
+                         "counselling or a peer group."),
+    "family_group_request": _l("The family of %(child)s asks to join the peer group on %(date)s."),
 }
 # Kinds a person may also receive by e-mail (their choice, on the notifications page), with their names.
 KIND_LABELS = {
@@ -60,6 +63,8 @@ KIND_LABELS = {
     "family_confirmed": _l("Session confirmed by the family"),
     "family_cancelled": _l("Session cancelled by the family"),
     "family_cancelled_late": _l("Session cancelled by the family at short notice"),
+    "family_checkin": _l("A family to offer support"),
+    "family_group_request": _l("A request to join a peer group"),
 }
 EMAIL_KINDS = tuple(MESSAGES)
 # An e-mail says what kind of news waits on the platform, never whose: no child's name leaves the platform by mail.

@@ -156,3 +156,18 @@ def sessions_by_id(ids) -> dict:
     if not ids:
         return {}
     return {s.id: s for s in db.session.scalars(select(TherapySession).where(TherapySession.id.in_(list(ids))))}
+
+
+def freed_by_families(center_id: int, *, now, days: int = 14) -> list[TherapySession]:
+    """The center's sessions of the next ``days`` that a family cancelled and whose time the specialist still has
+    free (nothing booked over it since): slots to offer to a child on the waitlist, earliest first."""
+    from sqlalchemy.orm import aliased
+
+    other = aliased(TherapySession)
+    taken = select(other.id).where(other.specialist_id == TherapySession.specialist_id,
+                                   other.is_active.is_(True), other.busy_from < TherapySession.busy_until,
+                                   other.busy_until > TherapySession.busy_from).exists()
+    return db.session.scalars(select(TherapySession).where(
+        TherapySession.center_id == center_id, TherapySession.cancelled_by_family.is_(True),
+        TherapySession.is_active.is_(False), TherapySession.starts_at >= now,
+        TherapySession.starts_at < now + timedelta(days=days), ~taken).order_by(TherapySession.starts_at)).all()

@@ -16,6 +16,7 @@ from eic.core.roles import Role
 from eic.core.timeutil import ALMATY, almaty_today, utc_now
 from eic.core.validation import parse_date, parse_int
 from eic.extensions import db
+from eic.family import practice
 from eic.intake import queries as intake_queries
 from eic.referrals import queries as referral_queries
 from eic.referrals.permissions import referrals_visible_to
@@ -203,7 +204,8 @@ def session_detail(session_id):
                            note_form=note_form,
                            note_late=services.is_note_late(row, today=almaty_today()),
                            can_book=can_book(current_user, row.center_id), can_record=can_record(current_user, row),
-                           can_write_note=can_write_note(current_user, row))
+                           can_write_note=can_write_note(current_user, row),
+                           home_practice=practice.before_next(row) if not row.is_group else None)
 
 
 def _act(session_id, form_class, action, done_message):
