@@ -16,9 +16,13 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 SENSITIVE_PREFIXES = ("phq4",)
+# The caregiver's own check-in and the family's survey answers: which fields changed is recorded, never a value.
+SENSITIVE_TABLES = {"wellbeing_checkins", "family_surveys"}
 TRACKED_TABLES = {"initial_contacts", "assessments", "screening_results", "team_members", "waitlist_entries",
                   "therapy_sessions", "session_series", "roster_entries", "plans", "goals",
-                  "plan_services", "plan_reviews", "goal_ratings", "outcome_ratings", "discharges"}
+                  "plan_services", "plan_reviews", "goal_ratings", "outcome_ratings", "discharges",
+                  "wellbeing_checkins", "family_surveys", "peer_group_requests", "support_recommendations",
+                  "home_practice"}
 PENDING = "eic_audit_pending"
 
 
@@ -34,13 +38,14 @@ def _value(value):
 
 def _changed_fields(obj) -> dict:
     state, fields = inspect(obj), {}
+    secret = obj.__tablename__ in SENSITIVE_TABLES
     for attr in state.mapper.column_attrs:
         history = state.attrs[attr.key].history
         if not history.has_changes():
             continue
         old = history.deleted[0] if history.deleted else None
         new = history.added[0] if history.added else None
-        fields[attr.key] = {"old": _value(old), "new": _value(new)} if _plain(attr.key, old) and \
+        fields[attr.key] = {"old": _value(old), "new": _value(new)} if not secret and _plain(attr.key, old) and \
             _plain(attr.key, new) else {}
     return fields
 
@@ -49,6 +54,8 @@ def _case_of(obj):
     referral_id = getattr(obj, "referral_id", None)
     if referral_id is None and getattr(obj, "plan", None) is not None:
         referral_id = getattr(obj.plan, "referral_id", None)
+    if referral_id is None and getattr(obj, "session", None) is not None:
+        referral_id = getattr(obj.session, "referral_id", None)  # a home practice tick: its session's child
     return referral_id
 
 

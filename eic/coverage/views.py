@@ -95,10 +95,10 @@ def index():
                            targets=timeliness_targets(), setting_labels=SETTING_LABELS,
                            discharge_labels=DISCHARGE_LABELS, progress=pub.progress, delivery=pub.delivery,
                            need=pub.need_coverage(), weekly_workbooks=kept_workbooks(str(get_locale() or "kk"))[:8],
-                           family=_family_figures(pub.first, pub.last))
+                           family=_family_figures(pub.first, pub.last, regions))
 
 
-def _family_figures(first, last) -> dict:
+def _family_figures(first, last, regions) -> dict:
     """The families' figures of the period, by region, suppressed (eic/family/figures.py)."""
     from datetime import datetime, time, timedelta
 
@@ -110,7 +110,7 @@ def _family_figures(first, last) -> dict:
 
     start = datetime.combine(first, time(0), tzinfo=ALMATY)
     end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=ALMATY)
-    rows, total = family_figures.by_region(start=start, end=end)
+    rows, total = family_figures.by_region(start=start, end=end, regions=regions)
     short = {"knows_rights": _l("Know their rights"), "communicates_needs": _l("Can say what the child needs"),
              "helps_learn": _l("Can help the child learn"), "satisfied": _l("Satisfied"),
              "respected": _l("Felt respected")}

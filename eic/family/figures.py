@@ -65,50 +65,52 @@ def _agrees(survey) -> dict:
             for name in MEASURES}
 
 
-def _collect(key_of, *, start, end, center_id=None) -> dict:
-    """{key: Row} with the surveys answered in [start, end) and today's enrolled families, grouped by
-    ``key_of(center)``."""
-    centers = {c.id: c for c in db.session.scalars(select(Center))}
+def _collect(group, *, start, end, center_id=None) -> dict:
+    """{key: Row} with the surveys answered in [start, end) and today's enrolled families, grouped by the column
+    ``group`` (``Region.iso_code`` or ``Referral.center_id``): two statements."""
     rows = {}
 
-    def row_for(center_id_):
-        key = key_of(centers[center_id_])
+    def row_for(key):
         return rows.setdefault(key, Row(key=key))
 
-    survey_stmt = select(FamilySurvey, Referral.center_id).join(Referral, Referral.id == FamilySurvey.referral_id) \
+    survey_stmt = select(FamilySurvey, group).join(Referral, Referral.id == FamilySurvey.referral_id) \
+        .join(Center, Center.id == Referral.center_id).join(Region, Region.id == Center.region_id) \
         .where(FamilySurvey.created_at >= start, FamilySurvey.created_at < end)
-    enrolled_stmt = select(Referral.id, Referral.center_id).where(Referral.status == Status.ENROLLED)
-    if center_id is not None:
-        survey_stmt = survey_stmt.where(Referral.center_id == center_id)
-        enrolled_stmt = enrolled_stmt.where(Referral.center_id == center_id)
-    for survey, cid in db.session.execute(survey_stmt):
-        row = row_for(cid)
-        row.answered += 1
-        for name, agrees in _agrees(survey).items():
-            row.agree[name] += agrees
     opened = exists().where(Caregiver.child_id == Referral.child_id, User.phone == Caregiver.phone,
                             DirectoryVisit.user_id == User.id)
     recommended = exists().where(Recommendation.referral_id == Referral.id)
     joined = exists().where(RosterEntry.referral_id == Referral.id, TherapySession.id == RosterEntry.session_id,
                             TherapySession.audience == "caregiver")
-    stmt = enrolled_stmt.add_columns(opened.label("opened"), recommended.label("recommended"),
-                                     joined.label("joined"))
-    for _id, cid, *flags in db.session.execute(stmt):
-        row = row_for(cid)
+    enrolled_stmt = select(group, opened.label("opened"), recommended.label("recommended"), joined.label("joined")) \
+        .select_from(Referral).join(Center, Center.id == Referral.center_id) \
+        .join(Region, Region.id == Center.region_id).where(Referral.status == Status.ENROLLED)
+    if center_id is not None:
+        survey_stmt = survey_stmt.where(Referral.center_id == center_id)
+        enrolled_stmt = enrolled_stmt.where(Referral.center_id == center_id)
+    for survey, key in db.session.execute(survey_stmt):
+        row = row_for(key)
+        row.answered += 1
+        for name, agrees in _agrees(survey).items():
+            row.agree[name] += agrees
+    for key, *flags in db.session.execute(enrolled_stmt):
+        row = row_for(key)
         row.enrolled += 1
         for what, flag in zip(USE, flags):
             row.use[what] += int(bool(flag))
     return rows
 
 
-def by_region(*, start, end) -> tuple[list[Row], Row]:
-    """Rows per region (every region, by name order of the reference) and the country's row."""
-    rows = _collect(lambda c: c.region_id, start=start, end=end)
-    regions = db.session.scalars(select(Region).order_by(Region.id)).all()
+def by_region(*, start, end, regions=None) -> tuple[list[Row], Row]:
+    """Rows per region, keyed by the region's ISO code (``regions``: the coverage page's region rows, whose ``key``
+    is that code, in their order; by default every region of the reference) and the country's row."""
+    rows = _collect(Region.iso_code, start=start, end=end)
+    if regions is None:
+        regions = db.session.scalars(select(Region).order_by(Region.id)).all()
     result = []
     total = Row(key=None)
     for region in regions:
-        row = rows.get(region.id, Row(key=region.id))
+        key = getattr(region, "key", None) or region.iso_code
+        row = rows.get(key, Row(key=key))
         row.name = region
         result.append(row)
         total.answered += row.answered
@@ -149,4 +151,4 @@ def _suppress(rows: list[Row], total: Row) -> None:
 
 def of_center(center_id: int, *, start, end) -> Row:
     """A center's own families (no suppression: its coordinator knows them)."""
-    return _collect(lambda c: c.id, start=start, end=end, center_id=center_id).get(center_id, Row(key=center_id))
+    return _collect(Referral.center_id, start=start, end=end, center_id=center_id).get(center_id, Row(key=center_id))

@@ -24,7 +24,7 @@ def _enrolled(user) -> list:
 
 def groups_for(user, *, now=None) -> list[tuple]:
     """[(session, referral, state)] for the coming caregivers' groups of the centers of the caregiver's enrolled
-    children; state is "member", "asked", "declined" or "" (may ask)."""
+    children, each group once (its next meeting); state is "member", "asked", "declined" or "" (may ask)."""
     now = now or utc_now()
     referrals = {r.center_id: r for r in _enrolled(user)}
     if not referrals:
@@ -34,6 +34,14 @@ def groups_for(user, *, now=None) -> list[tuple]:
         TherapySession.capacity.is_not(None), TherapySession.is_active.is_(True),
         TherapySession.starts_at >= now, TherapySession.starts_at < now + timedelta(days=SHOWN_DAYS))
         .order_by(TherapySession.starts_at)).all()
+    # A weekly group is one offer: its next meeting (joining puts the family on the series from then on).
+    seen, firsts = set(), []
+    for s in sessions:
+        key = s.series_id or f"s{s.id}"
+        if key not in seen:
+            seen.add(key)
+            firsts.append(s)
+    sessions = firsts
     ids = [s.id for s in sessions]
     referral_ids = [r.id for r in referrals.values()]
     members = set(db.session.execute(select(RosterEntry.session_id, RosterEntry.referral_id).where(

@@ -39,6 +39,7 @@ class HomePractice(db.Model):
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
 
     user = relationship("User")
+    session = relationship("TherapySession")
 
 
 class WellbeingCheckin(db.Model):

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from eic.core.i18n import LANGUAGE_LABELS, localized
+from eic.core.timeutil import ALMATY
 from eic.extensions import db
 from eic.intake.forms import CONTACT_METHOD_LABELS
 from eic.intake.models import Assessment, InitialContact, TeamMember
@@ -26,7 +27,8 @@ def sections(child) -> list[tuple]:
     ids = [r.id for r in referrals]
     return [s for s in (
         _child(child), _caregivers(child), _referrals(referrals), _history(ids), _consents(child),
-        _contacts(ids), _assessments(ids), _team(ids), _plans(ids), _sessions(ids), _discharges(ids)) if s[2]]
+        _contacts(ids), _assessments(ids), _team(ids), _plans(ids), _sessions(ids), _discharges(ids),
+        _practice(ids), _checkins(ids), _surveys(ids), _recommended(ids), _group_requests(ids)) if s[2]]
 
 
 def _child(child):
@@ -102,8 +104,6 @@ def _plans(ids):
 
 
 def _sessions(ids):
-    from eic.core.timeutil import ALMATY
-
     rows = db.session.scalars(select(TherapySession).where(TherapySession.referral_id.in_(ids))
                               .order_by(TherapySession.starts_at)).all()
     attendance = {"attended": _("Attended"), "absent": _("Did not attend")}
@@ -122,3 +122,55 @@ def _discharges(ids):
     rows = db.session.scalars(select(Discharge).where(Discharge.referral_id.in_(ids))).all()
     return (_("Discharge"), [_("Date"), _("Reason"), _("Where next"), _("Summary")],
             [[d.discharged_on, _label(DISCHARGE_LABELS, d.reason), d.destination, d.handover_summary] for d in rows])
+
+
+def _practice(ids):
+    from eic.family.models import HomePractice
+
+    rows = db.session.execute(select(HomePractice, TherapySession.note_family_plan).join(
+        TherapySession, TherapySession.id == HomePractice.session_id).where(TherapySession.referral_id.in_(ids))
+        .order_by(HomePractice.practised_on)).all()
+    return (_("Practice at home"), [_("Date"), _("Family plan until the next session"), _("Comment")],
+            [[t.practised_on, plan, t.comment] for t, plan in rows])
+
+
+def _checkins(ids):
+    from eic.family.models import WellbeingCheckin
+
+    rows = db.session.scalars(select(WellbeingCheckin).where(WellbeingCheckin.referral_id.in_(ids))
+                              .order_by(WellbeingCheckin.created_at)).all()
+    headers = [_("Date"), _("Caregiver's check-in (PHQ-4)"), _("Support offered")]
+    return (_("Caregiver's wellbeing check-ins"), headers,
+            [[c.created_at.date(), c.score, c.done_note] for c in rows])
+
+
+def _surveys(ids):
+    from eic.family.models import FamilySurvey
+    from eic.family.surveys import OCCASION_LABELS, OUTCOME_QUESTIONS, SATISFACTION_QUESTIONS
+
+    questions = OUTCOME_QUESTIONS + SATISFACTION_QUESTIONS
+    rows = db.session.scalars(select(FamilySurvey).where(FamilySurvey.referral_id.in_(ids))
+                              .order_by(FamilySurvey.created_at)).all()
+    return (_("The family's opinion"), [_("Date"), _("When")] + [str(q) for _n, q in questions] + [_("Comment")],
+            [[r.created_at.date(), _label(OCCASION_LABELS, r.occasion)] + [getattr(r, n) for n, _q in questions]
+             + [r.comment] for r in rows])
+
+
+def _recommended(ids):
+    from eic.support.models import Recommendation
+
+    rows = db.session.scalars(select(Recommendation).where(Recommendation.referral_id.in_(ids))
+                              .order_by(Recommendation.id)).all()
+    return (_("Support recommended to the family"), [_("Date"), _("Name"), _("Contacts (phone, address, website)")],
+            [[r.created_at.date(), localized(r.entry, "name"), r.entry.contacts] for r in rows])
+
+
+def _group_requests(ids):
+    from eic.family.models import PeerGroupRequest
+
+    states = {"asked": _("Asked"), "accepted": _("Accepted"), "declined": _("Declined")}
+    rows = db.session.scalars(select(PeerGroupRequest).where(PeerGroupRequest.referral_id.in_(ids))
+                              .order_by(PeerGroupRequest.asked_at)).all()
+    return (_("Requests to join a parents' group"), [_("Date"), _("When"), _("Status")],
+            [[r.asked_at.date(), r.session.starts_at.astimezone(ALMATY).replace(tzinfo=None), _label(states, r.status)]
+             for r in rows])

@@ -45,6 +45,7 @@ MESSAGES = {
     "family_checkin": _l("A caregiver of %(child)s had a hard time in the wellbeing check-in: please call to offer "
                          "counselling or a peer group."),
     "family_group_request": _l("The family of %(child)s asks to join the peer group on %(date)s."),
+    "support_check": _l("Support directory entries to check (last checked six months ago or more): %(n)s."),
 }
 # Kinds a person may also receive by e-mail (their choice, on the notifications page), with their names.
 KIND_LABELS = {
@@ -65,6 +66,7 @@ KIND_LABELS = {
     "family_cancelled_late": _l("Session cancelled by the family at short notice"),
     "family_checkin": _l("A family to offer support"),
     "family_group_request": _l("A request to join a peer group"),
+    "support_check": _l("Support directory entries to check"),
 }
 EMAIL_KINDS = tuple(MESSAGES)
 # An e-mail says what kind of news waits on the platform, never whose: no child's name leaves the platform by mail.
@@ -115,7 +117,7 @@ def notify(user_id: int, *, kind: str, subject_id: int | None = None, params: di
     return row
 
 
-PARAMETERS = ("child", "reason", "center", "days", "date", "item", "person", "course", "action")
+PARAMETERS = ("child", "reason", "center", "days", "date", "item", "person", "course", "action", "n")
 LANGUAGES = ("kk", "ru", "en")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -22,7 +22,10 @@ SUBJECT_PAGES = {Role.PEDIATRICIAN: "referrals.detail", Role.COORDINATOR: "intak
 
 
 def subject_url(notification) -> str | None:
-    """The page that opens the notification's referral for the current user, or None."""
+    """The page that opens the notification's referral for the current user (the directory's entries to check
+    for a reminder about them), or None."""
+    if notification.kind == "support_check":
+        return url_for("support.index", to_check=1)
     endpoint = SUBJECT_PAGES.get(current_user.role)
     if endpoint is None or not notification.subject_id:
         return None

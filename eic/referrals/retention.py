@@ -35,6 +35,7 @@ def due_children(today, years: int) -> list[int]:
 
 def anonymise(child_ids: list[int], *, today) -> int:
     """Anonymise these children's records (see the module's text); returns how many."""
+    from eic.family.models import FamilySurvey, HomePractice, WellbeingCheckin
     from eic.intake.models import Assessment, InitialContact, WaitlistEntry
     from eic.notifications.models import Notification, OutboxMessage
     from eic.therapy.models import Discharge, Goal, Plan, PlanService, Review, RosterEntry, TherapySession
@@ -71,11 +72,36 @@ def anonymise(child_ids: list[int], *, today) -> int:
         update(Discharge).where(Discharge.referral_id.in_(referral_ids)).values(
             destination="", handover_summary="", satisfaction_comment=""),
         update(Notification).where(Notification.subject_id.in_(referral_ids)).values(params={}),
+        # The family's side: free text the family or the coordinator wrote.
+        update(WellbeingCheckin).where(WellbeingCheckin.referral_id.in_(referral_ids)).values(done_note=""),
+        update(FamilySurvey).where(FamilySurvey.referral_id.in_(referral_ids)).values(comment=""),
+        update(HomePractice).where(HomePractice.session_id.in_(
+            select(TherapySession.id).where(TherapySession.referral_id.in_(referral_ids)))).values(comment=""),
     ]
     if phones:
         statements.append(update(OutboxMessage).where(or_(*(OutboxMessage.recipient == p for p in phones)))
                           .values(recipient=GONE, body=""))
     for statement in statements:
         db.session.execute(statement.execution_options(synchronize_session=False))
+    _forget_caregiver_accounts(phones)
     db.session.flush()
     return len(child_ids)
+
+
+def _forget_caregiver_accounts(phones) -> None:
+    """A caregiver's account whose phone is now on no child's record: its name and phone are gone, it is logged
+    out and can log in no more (a caregiver with another child still on record keeps theirs)."""
+    from eic.accounts.models import User, new_session_token
+    from eic.family.models import FamilyCode
+
+    still_used = set(db.session.scalars(select(Caregiver.phone).where(Caregiver.phone.in_(phones)))) if phones \
+        else set()
+    gone = [p for p in phones if p not in still_used]
+    if not gone:
+        return
+    for user in db.session.scalars(select(User).where(User.phone.in_(gone))):
+        user.full_name, user.phone, user.is_active_account = GONE, None, False
+        user.email = f"forgotten.{user.id}@family.invalid"  # the old one held the phone's digits
+        user.session_token = new_session_token()
+    db.session.execute(update(FamilyCode).where(FamilyCode.phone.in_(gone)).values(phone=GONE)
+                       .execution_options(synchronize_session=False))

@@ -41,6 +41,7 @@ CODE = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)+$|^[IVX]+$")  # and Roman numerals 
 ICD10 = re.compile(r"^[A-Z]\d{2}(\.\d{1,2})?$")
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 EMAIL = re.compile(r"\S+@\S+")
+WEB_ADDRESS = re.compile(r"\b(?:https?://)?[\w-]+(?:\.[\w-]+)*\.(?:kz|ru|com|org|net)\b\S*")  # a contact, not a word
 POINT_DECIMAL = re.compile(r"(?<![A-Za-z\d.])\d+\.\d+(?![\d.])")  # 12.5; not G80.1, 15.11.2025 or 1.2.3
 WORD = re.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9'’-]*")
 
@@ -63,7 +64,7 @@ def kind_of(path: str) -> str:
 
 
 def latin_words(text: str) -> set[str]:
-    text = EMAIL.sub(" ", text)
+    text = WEB_ADDRESS.sub(" ", EMAIL.sub(" ", text))
     found = set()
     for word in WORD.findall(text):
         word = word.strip("-")

@@ -266,3 +266,44 @@ def test_a_familys_cancellation_offers_the_slot_to_the_waitlist(client, session,
     child_session(waiting, at=slot.starts_at, specialist_id=specialist.id)
     db.session.commit()
     assert 'data-testid="freed-slot"' not in client.get("/intake/waitlist").get_data(as_text=True)
+
+
+def test_a_weekly_group_is_offered_once_at_its_next_meeting(session):
+    from tests.factories.therapy import SessionSeriesFactory
+
+    referral, user = enrolled_family()
+    series = SessionSeriesFactory(center_id=referral.center_id)
+    first = peer_group(referral)
+    later = peer_group(referral)
+    later.starts_at, later.ends_at = first.starts_at + timedelta(days=7), first.ends_at + timedelta(days=7)
+    later.busy_from, later.busy_until = later.starts_at, later.ends_at
+    first.series_id = later.series_id = series.id
+    db.session.commit()
+    assert [s.id for s, _r, _state in groups.groups_for(user)] == [first.id]
+
+
+def test_a_check_in_is_in_the_audit_trail_without_its_answers(client, session, login_as):
+    from eic.audit.models import AuditEvent
+
+    referral, user = enrolled_family()
+    past = child_session(referral, days=-1, plan="Sing together")
+    login_as(user)
+    client.post("/family/checkin", data={"q1": "3", "q2": "3", "q3": "1", "q4": "0"})
+    client.post(f"/family/practice/{past.id}", data={"comment": "We sang"})
+    events = {e.record_type: e for e in db.session.scalars(select(AuditEvent).where(
+        AuditEvent.record_type.in_(["wellbeing_checkins", "home_practice"])))}
+    assert set(events) == {"wellbeing_checkins", "home_practice"}
+    assert all(e.referral_id == referral.id for e in events.values())
+    row = db.session.scalar(select(WellbeingCheckin))
+    assert row.score == 7 and "7" not in str(events["wellbeing_checkins"].detail or "")
+
+
+def test_the_familys_copy_holds_their_own_side_too(client, session, login_as):
+    referral, user = enrolled_family()
+    past = child_session(referral, days=-1, plan="Sing together")
+    practice.tick(user, past.id, comment="We sang the cat song")
+    wellbeing.record(user, [1, 1, 0, 0])
+    db.session.commit()
+    login_as(Role.COORDINATOR, center_code="aktobe")
+    page = client.get(f"/family/copy/{referral.id}?lang=ru").get_data(as_text=True)
+    assert "We sang the cat song" in page and "Опросы самочувствия родителя" in page

@@ -10,7 +10,10 @@ from eic.coverage.published import publish
 from eic.extensions import db
 from eic.referrals.models import Child
 from eic.referrals.status import Status
+from eic.therapy.models import TherapySession
+from tests.factories.accounts import CaregiverUserFactory
 from tests.factories.centers import RoomFactory, center
+from tests.factories.family import FamilyCodeFactory, FamilySurveyFactory, HomePracticeFactory, WellbeingCheckinFactory
 from tests.factories.notifications import NotificationFactory, OutboxMessageFactory
 from tests.factories.referrals import (CaregiverFactory, CaseAccessFactory, ChildFactory, IinChangeFactory,
                                        ReferralFactory, StatusChangeFactory, valid_iin)
@@ -41,6 +44,14 @@ def closed_case(last_name, first_name, phone, address, *, year, ended_on):
     OutboxMessageFactory(recipient=phone, body=f"{first_name}: ертең 10:00")
     IinChangeFactory(child_id=child.id, old_iin=valid_iin(born, "F"), new_iin=child.iin)
     CaseAccessFactory(referral_id=referral.id, reason=f"{first_name} үшін алмастыру")
+    # The family's side: the caregiver's account, a code, a check-in with the coordinator's note, a survey and a
+    # home practice tick with comments.
+    account = CaregiverUserFactory(phone=phone, full_name=carer.full_name)
+    FamilyCodeFactory(phone=phone)
+    WellbeingCheckinFactory(referral=referral, user_id=account.id, done_note=f"{carer.full_name}: психолог")
+    FamilySurveyFactory(referral_id=referral.id, user_id=account.id, comment=f"{first_name} рақмет")
+    session_id = db.session.scalar(select(TherapySession.id).where(TherapySession.referral_id == referral.id))
+    HomePracticeFactory(session_id=session_id, user_id=account.id, comment=f"{first_name} ән айтты")
     return child, carer
 
 
