@@ -166,6 +166,12 @@ MATRIX = {
     "therapy.add_to_roster": ("POST", "/therapy/sessions/{session}/roster", (Role.COORDINATOR,), 302),
     "therapy.leave_group": ("POST", "/therapy/sessions/{session}/roster/{referral}/leave", (Role.COORDINATOR,), 302),
     "therapy.group_attendance": ("POST", "/therapy/sessions/{session}/group-attendance", STAFF, 302),
+    "therapy.offline_app": ("GET", "/therapy/offline/", (Role.SPECIALIST,), 200),
+    "therapy.offline_worker": ("GET", "/therapy/offline/sw.js", None, 200),  # holds no data
+    "therapy.offline_manifest": ("GET", "/therapy/offline/manifest.webmanifest", None, 200),
+    "therapy.offline_token": ("POST", "/therapy/offline/token", (Role.SPECIALIST,), 200),
+    "therapy_api.sync_week": ("GET", "/api/v1/sync/week", (Role.SPECIALIST,), 200),
+    "therapy_api.sync": ("POST", "/api/v1/sync", (Role.SPECIALIST,), 422),  # an empty batch
     "therapy.hours": ("GET", "/therapy/hours", (Role.COORDINATOR,), 200),
     "therapy.save_opening_hours": ("POST", "/therapy/hours/opening", (Role.COORDINATOR,), 302),
     "therapy.save_working_hours": ("POST", "/therapy/hours/specialists/{other_user}", (Role.COORDINATOR,), 404),

@@ -293,9 +293,22 @@ def change_password(user: User, *, current: str, new: str) -> None:
     user.rotate_session()
 
 
+DEVICE_TOKEN_NAME = "offline device"
+
+
 def end_sessions(user: User) -> None:
-    """Log the user out everywhere."""
+    """Log the user out everywhere, devices too: the tokens an offline app got with the log-in are revoked."""
     user.rotate_session()
+    revoke_device_tokens(user)
+
+
+def revoke_device_tokens(user: User) -> None:
+    """End the tokens the offline app was given with a log-in (``DEVICE_TOKEN_NAME``)."""
+    now = utc_now()
+    for row in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                         ApiToken.name == DEVICE_TOKEN_NAME,
+                                                         ApiToken.revoked_at.is_(None))):
+        row.revoked_at = now
 
 
 def set_active(user: User, *, is_active: bool, actor) -> None:
@@ -322,9 +335,10 @@ def _digest(token: str) -> str:
 TOKEN_SCOPES = ("read", "write")
 
 
-def issue_token(user: User, *, name: str = "", scope: str = "write", actor=None) -> str:
+def issue_token(user: User, *, name: str = "", scope: str = "write", actor=None, expires_at=None) -> str:
     """Create an API token and return it (shown once; only its hash is kept). It expires after the
-    ``accounts.token_days`` setting. Raises ValidationFailed (a scope that is not read or write, a name too long)."""
+    ``accounts.token_days`` setting, or at ``expires_at`` when that is sooner (a device's token ends with the
+    log-in session). Raises ValidationFailed (a scope that is not read or write, a name too long)."""
     from datetime import timedelta
 
     from eic.core.settings import get_setting
@@ -337,8 +351,9 @@ def issue_token(user: User, *, name: str = "", scope: str = "write", actor=None)
     if len(name) > 80:
         raise ValidationFailed(fields={"name": [_l("At most %(n)s characters.", n=80)]})
     token = secrets.token_urlsafe(32)
+    ends = utc_now() + timedelta(days=get_setting(TOKEN_DAYS.key))
     row = ApiToken(user=user, token_hash=_digest(token), name=name, scope=scope,
-                   expires_at=utc_now() + timedelta(days=get_setting(TOKEN_DAYS.key)))
+                   expires_at=min(ends, expires_at) if expires_at else ends)
     db.session.add(row)
     db.session.flush()
     audit.record("account_change", actor=actor or user, record_type="token", record_id=row.id,

@@ -50,7 +50,8 @@ MAIN_MENU = Menu({
         Entry("family.center", _l("Families")), SUPPORT, Entry("intake.emergency_accesses", _l("Emergency access")),
     ),
     Role.SPECIALIST: (Entry("therapy.my_day", _l("My day")), Entry("intake.caseload", _l("My cases")),
-                      Entry("therapy.week", _l("Calendar"), own_id="specialist_id")),
+                      Entry("therapy.week", _l("Calendar"), own_id="specialist_id"),
+                      Entry("therapy.offline_app", _l("My week (offline)"))),
     Role.ADMIN: (
         Entry("accounts.users", _l("Users")), CENTERS, Entry("centers.rooms", _l("Rooms")),
         Entry("core.settings_page", _l("Settings")),

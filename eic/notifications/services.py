@@ -46,6 +46,8 @@ MESSAGES = {
                          "counselling or a peer group."),
     "family_group_request": _l("The family of %(child)s asks to join the peer group on %(date)s."),
     "support_check": _l("Support directory entries to check (last checked six months ago or more): %(n)s."),
+    "safety_concern": _l("A safety concern at the home visit to %(child)s on %(date)s: please see the checklist "
+                         "today."),
 }
 # Kinds a person may also receive by e-mail (their choice, on the notifications page), with their names.
 KIND_LABELS = {
@@ -67,6 +69,7 @@ KIND_LABELS = {
     "family_checkin": _l("A family to offer support"),
     "family_group_request": _l("A request to join a peer group"),
     "support_check": _l("Support directory entries to check"),
+    "safety_concern": _l("A safety concern at a home visit"),
 }
 EMAIL_KINDS = tuple(MESSAGES)
 # An e-mail says what kind of news waits on the platform, never whose: no child's name leaves the platform by mail.

@@ -16,7 +16,7 @@ from eic.extensions import csrf, db
 from eic.referrals import queries as referral_queries
 from eic.referrals.permissions import referrals_visible_to
 
-from . import queries, services
+from . import offline, queries, services
 from .parsing import booking_arguments, parse_time
 from .permissions import sessions_visible_to
 from .schemas import PlanSchema, session_json
@@ -220,3 +220,51 @@ def read_plan(referral_id):
         return api_error(404, _("Not found."))
     body = PlanSchema().dump(plan)
     return jsonify(body)
+
+
+@bp.route("/sync/week")
+@token_required(Role.SPECIALIST)
+def sync_week():
+    """The specialist's coming week, for their device.
+    ---
+    get:
+      summary: Your sessions from today for 7 days, with what a visit needs offline
+      description: Each session has its versions (schedule, attendance, note, checklist), the child's current
+        plan goals, the last notes, the address and the caregiver's phone and language; a group has its roster.
+        Cancelled sessions are included (active false) so that a device learns of them.
+      security: [{bearer: []}]
+      responses:
+        200: {description: The week, content: {application/json: {schema: {type: object}}}}
+        401: {$ref: '#/components/responses/Error401'}
+        403: {$ref: '#/components/responses/Error403'}
+    """
+    return jsonify(offline.week(g.api_user))
+
+
+@bp.route("/sync", methods=["POST"])
+@token_required(Role.SPECIALIST)
+def sync():
+    """Send the changes a device queued.
+    ---
+    post:
+      summary: Apply queued changes (attendance, notes, home-visit checklists) in order, each exactly once
+      description: 'Body: {"changes": [{"client_id", "kind": attendance|note|checklist, "session_id", "base":
+        {"schedule", <kind>}, "data"}]}. Each answer is applied (with the new versions), conflict (the session
+        changed meanwhile: the server''s version is returned and nothing is written) or refused (with the reason).
+        A change sent again with the same client_id gets its first answer (repeat true) and is not applied twice.
+        A batch that cannot be read is answered 422 and nothing of it is applied.'
+      security: [{bearer: []}]
+      requestBody: {required: true, content: {application/json: {schema: {type: object}}}}
+      responses:
+        200: {description: One answer per change, in order, content: {application/json: {schema: {type: object}}}}
+        401: {$ref: '#/components/responses/Error401'}
+        403: {$ref: '#/components/responses/Error403'}
+        422: {$ref: '#/components/responses/Error422'}
+    """
+    body = json_body()
+    try:
+        answers = offline.apply(g.api_user, body.get("changes"))
+    except offline.BadChanges as exc:
+        db.session.rollback()
+        return api_error(422, exc.message, code=exc.code, fields=exc.fields)
+    return jsonify({"answers": answers})

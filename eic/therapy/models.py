@@ -319,3 +319,40 @@ class Discharge(db.Model):
     follow_up_on: Mapped[date | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class HomeVisitChecklist(db.Model):
+    """The home-visit worksheet (the patronage visit of seed 000): the child's condition and development for age,
+    living conditions, the family situation, the caregiver's wellbeing, and a safety concern that needs the
+    coordinator today. One per session."""
+
+    __tablename__ = "home_visit_checklists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("therapy_sessions.id"), unique=True)
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id"), index=True)
+    development: Mapped[str] = mapped_column(Text, default="")
+    living_conditions: Mapped[str] = mapped_column(Text, default="")
+    family_situation: Mapped[str] = mapped_column(Text, default="")
+    caregiver_wellbeing: Mapped[str] = mapped_column(Text, default="")
+    safety_concern: Mapped[bool] = mapped_column(default=False)
+    safety_note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class SyncChange(db.Model):
+    """A change sent from a device, by its client-made id: applied once however often it is sent; a repeat gets
+    the first answer again."""
+
+    __tablename__ = "sync_changes"
+    __table_args__ = (UniqueConstraint("user_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    client_id: Mapped[str] = mapped_column(String(64))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("therapy_sessions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10))  # applied, conflict, refused
+    answer: Mapped[dict] = mapped_column(JSON, default=dict)
+    received_at: Mapped[object] = mapped_column(UTCDateTime, default=utc_now)

@@ -15,3 +15,6 @@ EXTENDED_AGE = declare("therapy.extended_age_years", 4,
                        minimum=3, maximum=4)
 PLAN_DUE_DAYS = declare("therapy.plan_due_days", 45, _l("Individual plan due: days after the referral"),
                         minimum=10, maximum=90)
+OFFLINE_KEEP_DAYS = declare("therapy.offline_keep_days", 14,
+                            _l("A specialist's device removes its offline week after this many days without a "
+                               "successful sync"), minimum=1, maximum=30)

@@ -3,8 +3,9 @@ from datetime import date, datetime, time, timedelta, timezone
 import factory
 
 from eic.referrals.status import Status
-from eic.therapy.models import (Absence, Closure, Discharge, Goal, GoalRating, OpeningHours, OutcomeRating, Plan,
-                                PlanService, Review, RosterEntry, SessionSeries, TherapySession, WorkingHours)
+from eic.therapy.models import (Absence, Closure, Discharge, Goal, GoalRating, HomeVisitChecklist, OpeningHours,
+                                OutcomeRating, Plan, PlanService, Review, RosterEntry, SessionSeries, SyncChange,
+                                TherapySession, WorkingHours)
 
 from .accounts import SpecialistFactory, UserFactory
 from .base import Factory
@@ -146,3 +147,21 @@ class RosterEntryFactory(Factory):
 
     session_id = factory.LazyFunction(lambda: TherapySessionFactory(capacity=6).id)
     referral_id = factory.LazyFunction(lambda: ReferralFactory(status=Status.ENROLLED).id)
+
+
+class HomeVisitChecklistFactory(Factory):
+    class Meta:
+        model = HomeVisitChecklist
+
+    session_id = factory.LazyFunction(lambda: TherapySessionFactory(setting="home").id)
+    development = "Walks, 10 words"
+
+
+class SyncChangeFactory(Factory):
+    class Meta:
+        model = SyncChange
+
+    user_id = factory.LazyFunction(lambda: SpecialistFactory().id)
+    client_id = factory.Sequence(lambda n: f"client-change-{n:06d}")
+    kind = "attendance"
+    status = "applied"
