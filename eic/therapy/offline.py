@@ -49,6 +49,11 @@ def versions(row: TherapySession, checklist: HomeVisitChecklist | None) -> dict:
     }
 
 
+def checklist_of(session_id: int) -> HomeVisitChecklist | None:
+    """The home-visit checklist recorded for a session, if any (for the session's page)."""
+    return _checklists([session_id]).get(session_id)
+
+
 def _checklists(session_ids) -> dict:
     if not session_ids:
         return {}

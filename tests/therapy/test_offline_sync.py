@@ -172,3 +172,16 @@ def test_a_devices_token_ends_with_the_log_in_and_at_log_out(client, session, lo
     assert client.get("/api/v1/sync/week", headers=auth).status_code == 200
     client.post("/logout")
     assert client.get("/api/v1/sync/week", headers=auth).status_code == 401
+
+
+def test_the_checklist_is_on_the_sessions_page_for_the_team(client, session, login_as):
+    from tests.factories.therapy import HomeVisitChecklistFactory
+
+    specialist = user_for_role(Role.SPECIALIST)
+    row = visit(specialist)
+    HomeVisitChecklistFactory(session_id=row.id, living_conditions="Cold flat", safety_concern=True,
+                              safety_note="No heating")
+    db.session.commit()
+    login_as(Role.COORDINATOR, center_code="aktobe")
+    page = client.get(f"/therapy/sessions/{row.id}", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert 'data-testid="checklist"' in page and "Cold flat" in page and "No heating" in page

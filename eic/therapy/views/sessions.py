@@ -22,7 +22,7 @@ from eic.referrals import queries as referral_queries
 from eic.referrals.permissions import referrals_visible_to
 from eic.referrals.status import Status
 
-from .. import queries, services
+from .. import offline, queries, services
 from ..forms import (ABSENCE_LABELS, SERVICE_KIND_LABELS, SETTING_LABELS, AttendanceForm, BookingForm, CancelForm,
                      GroupBookingForm, MoveForm, NoteForm, RosterForm, SeriesMoveForm)
 from ..permissions import can_book, can_open_session, can_record, can_write_note, sessions_open_to, sessions_visible_to
@@ -205,7 +205,8 @@ def session_detail(session_id):
                            note_late=services.is_note_late(row, today=almaty_today()),
                            can_book=can_book(current_user, row.center_id), can_record=can_record(current_user, row),
                            can_write_note=can_write_note(current_user, row),
-                           home_practice=practice.before_next(row) if not row.is_group else None)
+                           home_practice=practice.before_next(row) if not row.is_group else None,
+                           checklist=offline.checklist_of(row.id) if row.setting == "home" else None)
 
 
 def _act(session_id, form_class, action, done_message):
