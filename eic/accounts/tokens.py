@@ -33,7 +33,7 @@ def mine():
     return render_template("accounts/tokens.html", tokens=queries.tokens_of(current_user), form=form,
                            made=made[0] if made else None, now=utc_now(), scopes=TOKEN_SCOPE_LABELS,
                            states=state_labels(), revoke_form=ConfirmForm(formdata=None), everyone=False,
-                           token_days=token_days()), \
+                           token_days=token_days(), device_token_name=services.DEVICE_TOKEN_NAME), \
         422 if form.errors else 200
 
 
@@ -55,7 +55,8 @@ def everyone():
     pagination = paginate(queries.all_tokens())
     return render_template("accounts/tokens.html", pagination=pagination, tokens=None, form=None, made=None,
                            now=utc_now(), scopes=TOKEN_SCOPE_LABELS, states=state_labels(),
-                           revoke_form=ConfirmForm(formdata=None), everyone=True, token_days=token_days())
+                           revoke_form=ConfirmForm(formdata=None), everyone=True, token_days=token_days(),
+                           device_token_name=services.DEVICE_TOKEN_NAME)
 
 
 def token_days() -> int:

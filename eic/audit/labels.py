@@ -18,4 +18,4 @@ VIA_LABELS = {"page": _l("page"), "api": _l("API"), "export": _l("file"), "print
 FIELD_LABELS = {"status": _l("status"), "iin": _l("IIN"), "role": _l("role"), "value": _l("value"),
                 "is_active": _l("account open"), "full_name": _l("name"), "center_id": _l("center"),
                 "polyclinic_id": _l("polyclinic"), "discipline_id": _l("discipline"), "languages": _l("languages"),
-                "caseload_limit": _l("caseload limit")}
+                "caseload_limit": _l("caseload limit"), "token": _l("API token")}

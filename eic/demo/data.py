@@ -106,6 +106,7 @@ def load_demo(*, referrals_per_center=15, seed=2026, today: date | None = None) 
             _demo_case(center, rng.choice(pediatricians), i, rng, today)
     db.session.flush()
     _demo_therapy(today)
+    _demo_home_visits(today)
     db.session.flush()
     from eic.rollout import demo as rollout_demo
 
@@ -168,6 +169,33 @@ def _demo_therapy(today):
             if session.attendance == "attended":
                 services.record_note(session, done="Демо: ойындар / игры", goal_ids=[plan.goals[0].id],
                                      actor=lead.specialist, now=session.ends_at + timedelta(hours=2))
+
+
+def _demo_home_visits(today):
+    """Home visits of the demo specialist (the first center's speech_therapist1) on the coming working days, so
+    that "My week (offline)" has something to carry."""
+    from datetime import time
+
+    from eic.referrals.models import Referral
+    from eic.therapy import services
+
+    center = center_queries.centers()[0]
+    specialist = db.session.scalar(select(User).where(User.email == f"speech_therapist1.{center.code}@{DOMAIN}"))
+    coordinator = db.session.scalar(select(User).where(User.email == f"coordinator.{center.code}@{DOMAIN}"))
+    enrolled = db.session.scalars(select(Referral).where(Referral.center_id == center.id,
+                                                         Referral.status == Status.ENROLLED)
+                                  .order_by(Referral.id.desc())).all()[:3]
+    day = today
+    for referral in enrolled:
+        day += timedelta(days=1)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        try:
+            services.book_series(center=center, specialist=specialist, referral=referral, setting="home",
+                                 address=referral.child.address or "Демо көшесі, 1", start_on=day, at=time(16),
+                                 minutes=45, count=1, actor=coordinator)
+        except services.BookingClash:
+            continue
 
 
 OUTCOMES = ["submitted", "submitted", "accepted", "contacted", "assessed", "waitlisted", "enrolled", "enrolled",

@@ -2,7 +2,9 @@
 service worker (Workbox, vendored) and manifest, and the device token the app calls the sync API with."""
 from datetime import datetime, timezone
 
+from babel.dates import get_day_names, get_month_names
 from flask import Response, current_app, jsonify, render_template, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -56,11 +58,15 @@ def _strings() -> dict:
         "keepServer": _("Keep the server's"), "refused": _("Not accepted"), "discard": _("Discard"),
         "cancelled": _("Cancelled"), "recentNotes": _("Recent notes"), "caregiver": _("Caregiver"),
         "lastSync": _("Last sent and received"), "never": _("never"), "reason": _("Why"),
-        "group": _("Group"), "empty": _("No sessions in these days."), "homeVisit": _("Home visit"),
+        "group": _("Group"), "later": _("You can record the visit once it has begun."),
+        "empty": _("No sessions in these days."), "homeVisit": _("Home visit"),
         "center": _("Center"), "cleared": _("The week was removed from this device: it was not updated for too "
                                             "long. Open this page with the network."),
         "unsentAtLogout": _("Changes not yet sent will be lost if you log out now. Log out anyway?"),
         "languages": {"kk": _("Kazakh"), "ru": _("Russian"), "en": _("English")},
+        # Dates are written from these names (a browser may have no Kazakh of its own).
+        "months": [get_month_names("wide", context="format", locale=get_locale())[m] for m in range(1, 13)],
+        "days": [get_day_names("wide", context="format", locale=get_locale())[d] for d in range(7)],
     }
 
 

@@ -44,11 +44,20 @@
     if (e && e.login) status(T.loginAgain, 'warning', meta.dataset.login);
     else status(T.offline, 'warning');
   }
+  // "вторник, 8 декабря, 09:00" in Almaty time, from the page's own month and day names.
+  var PARTS = new Intl.DateTimeFormat('en-GB', {timeZone: 'Asia/Almaty', year: 'numeric', month: 'numeric',
+    day: 'numeric', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23'});
+  var WEEKDAYS = {Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6};
   function when(iso) {
-    var d = new Date(iso);
-    return d.toLocaleDateString(document.documentElement.lang, {weekday: 'long', day: 'numeric', month: 'long',
-      timeZone: 'Asia/Almaty'}) + ', ' + d.toLocaleTimeString(document.documentElement.lang,
-      {hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Almaty'});
+    var p = {};
+    PARTS.formatToParts(new Date(iso)).forEach(function (x) { p[x.type] = x.value; });
+    return T.days[WEEKDAYS[p.weekday]] + ', ' + Number(p.day) + ' ' + T.months[Number(p.month) - 1] + ', ' +
+      p.hour + ':' + p.minute;
+  }
+
+  function onDay(isoDay) {  // "2026-12-01" as "1 декабря"
+    var parts = isoDay.split('-');
+    return Number(parts[2]) + ' ' + T.months[Number(parts[1]) - 1];
   }
 
   // The week ----------------------------------------------------------------------------------------------------
@@ -273,7 +282,7 @@
       }
       if (s.child.recent_notes.length) {
         body.push(el('details', {}, [el('summary', {text: T.recentNotes})].concat(s.child.recent_notes.map(
-          function (n) { return el('p', {text: n.on + ': ' + [n.done, n.family_plan].filter(Boolean).join(' · ')}); }))));
+          function (n) { return el('p', {text: onDay(n.on) + ': ' + [n.done, n.family_plan].filter(Boolean).join(' · ')}); }))));
       }
     } else if (s.group) {
       head.push(el('span', {text: T.group + ' (' + s.group.roster.length + ')'}));
@@ -284,7 +293,9 @@
     var card = el('section', {'class': 'card visit', 'data-testid': 'offline-session', 'data-id': s.id},
                   [el('p', {}, head)].concat(body));
     if (!s.active) { card.appendChild(el('p', {'class': 'priority-3', text: T.cancelled})); return card; }
-    if (s.child) {
+    if (s.child && new Date(s.starts_at).getTime() > Date.now()) {
+      card.appendChild(el('p', {'class': 'muted', text: T.later}));
+    } else if (s.child) {
       var pending = queue().filter(function (c) { return c.session_id === s.id; });
       var att = pending.filter(function (c) { return c.kind === 'attendance'; }).pop();
       var shown = att ? att.data : s.attendance ? {attended: s.attendance === 'attended', reason: s.absence_reason} : null;
@@ -312,7 +323,7 @@
     if (!data.sessions.length) box.appendChild(el('p', {'class': 'card', text: T.empty}));
     data.sessions.forEach(function (s) { box.appendChild(sessionCard(s)); });
     document.getElementById('last-sync').textContent = T.lastSync + ': ' +
-      (data.syncedAt ? new Date(data.syncedAt).toLocaleString(document.documentElement.lang) : T.never);
+      (data.syncedAt ? when(new Date(data.syncedAt).toISOString()) : T.never);
   }
 
   document.getElementById('send-now').addEventListener('click', function () { send(); });
