@@ -79,5 +79,5 @@ notes, and each session's versions. {REPEATS} repeats after one warm-up.
 | prepare the week on the server, median | {r['median_ms']:.1f} ms |
 | prepare the week, worst | {r['max_ms']:.1f} ms |
 | size on the wire, JSON | {r['bytes'] / 1024:.1f} KiB |
-| size on the wire, gzip (as nginx sends it) | {r['gzip_bytes'] / 1024:.1f} KiB |
+| size on the wire, gzip (the shipped nginx site compresses this answer) | {r['gzip_bytes'] / 1024:.1f} KiB |
 """

@@ -18,10 +18,10 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 def site_location() -> str:
-    """The `location /` block of deploy/nginx/eic.conf, as shipped."""
+    """The `location` blocks of deploy/nginx/eic.conf's TLS site, as shipped (from `location /` to the site's end)."""
     text = (ROOT / "deploy" / "nginx" / "eic.conf").read_text()
     start = text.index("location / {")
-    return text[start:text.index("}", start) + 1]
+    return text[start:text.rindex("}")]
 
 
 def nginx_conf(tmp, listen, upstream) -> str:
