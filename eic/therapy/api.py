@@ -256,7 +256,7 @@ def sync():
       security: [{bearer: []}]
       requestBody: {required: true, content: {application/json: {schema: {type: object}}}}
       responses:
-        200: {description: One answer per change, in order, content: {application/json: {schema: {type: object}}}}
+        200: {description: 'One answer per change, in order', content: {application/json: {schema: {type: object}}}}
         401: {$ref: '#/components/responses/Error401'}
         403: {$ref: '#/components/responses/Error403'}
         422: {$ref: '#/components/responses/Error422'}
