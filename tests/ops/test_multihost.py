@@ -369,10 +369,20 @@ def test_two_web_hosts_and_two_schedulers_survive_losing_one_of_each(drill_db, t
         # leader's period was marked abandoned and run again by the one that took over.
         ticks = tick_runs(engine)
         periods = [int(r.period) for r in ticks]
-        assert periods == list(range(periods[0], periods[-1] + 1)), periods
-        assert all(r.status == "succeeded" for r in ticks if int(r.period) <= after), ticks
+        assert periods == sorted(set(periods)), periods  # each period once
+        assert [p for p in periods if p <= int(orphan_period)] == list(range(periods[0], int(orphan_period) + 1))
+        resumed = [int(r.period) for r in ticks if r.runner.endswith(follower)]
+        assert resumed == list(range(resumed[0], resumed[-1] + 1)), resumed  # from its first on, none missed
+        # All succeeded but, when the follower took over only after the next firing (misfires coalesce), the
+        # killed period itself, left marked abandoned.
+        assert all(r.status == "succeeded" or (r.period == orphan_period and "Abandoned" in r.error)
+                   for r in ticks if int(r.period) <= after), ticks
+        # Only the two schedulers ever ran it, and the one that took over did. The killed leader's own rows are
+        # the periods it finished before it was killed: none when the drill caught it in its first run, which a
+        # busy machine makes likely (a period is 20 seconds), so their number is not asserted.
         runners = Counter(r.runner.rsplit(":", 1)[1] for r in ticks)
-        assert set(runners) == {str(leader_pid), str(schedulers[1].pid)}, runners
+        assert str(schedulers[1].pid) in runners and set(runners) <= {str(leader_pid), str(schedulers[1].pid)}, \
+            runners
         # The product's own jobs ran too (the catch-up at start): none failed, none twice. One the killed leader
         # left unfinished is marked abandoned; its period is run again when it is still the latest firing.
         assert real_jobs and all(r.status in ("succeeded", "running") or r.error.startswith("Abandoned")
