@@ -159,15 +159,14 @@ def run_post() -> dict | None:
         drop()
 
 
-def run_audit() -> tuple[dict, str]:
+def _run_alone(module) -> tuple[dict, str]:
+    """``module.run(app)`` on a fresh database of its own, dropped afterwards; (result, database name)."""
     from eic.extensions import db
-
-    from . import audit
 
     url, drop = database()
     try:
         app = _fresh_app(url)
-        result = audit.run(app)
+        result = module.run(app)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -175,6 +174,12 @@ def run_audit() -> tuple[dict, str]:
         if drop:
             drop()
     return result, "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+
+
+def run_audit() -> tuple[dict, str]:
+    from . import audit
+
+    return _run_alone(audit)
 
 
 AUDIT_START, AUDIT_END = "<!-- audit -->", "<!-- /audit -->"
@@ -182,21 +187,9 @@ OFFLINE_START, OFFLINE_END = "<!-- offline -->", "<!-- /offline -->"
 
 
 def run_offline() -> tuple[dict, str]:
-    from eic.extensions import db
-
     from . import offline
 
-    url, drop = database()
-    try:
-        app = _fresh_app(url)
-        result = offline.run(app)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        if drop:
-            drop()
-    return result, "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    return _run_alone(offline)
 
 
 def offline_block() -> str:

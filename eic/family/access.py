@@ -127,11 +127,25 @@ def _account_for(phone: str) -> User:
 
 
 def children_of(user: User) -> list[Child]:
-    """The children this caregiver is recorded for (their phone on the child's caregivers), by name."""
+    """The children this caregiver is recorded for (their phone on the child's caregivers), by name. Read once
+    per request: the family's page asks for them from each of its parts."""
     if user.role is not Role.CAREGIVER or not user.phone:
         return []
-    return db.session.scalars(select(Child).where(Child.id.in_(select(Caregiver.child_id).where(
-        Caregiver.phone == user.phone))).order_by(Child.first_name, Child.id)).all()
+    cache = _request_cache()
+    key = ("children", user.phone)
+    if key not in cache:
+        cache[key] = db.session.scalars(select(Child).where(Child.id.in_(select(Caregiver.child_id).where(
+            Caregiver.phone == user.phone))).order_by(Child.first_name, Child.id)).all()
+    return cache[key]
+
+
+def _request_cache() -> dict:
+    """A dict for this request (a fresh one outside a request)."""
+    from flask import g, has_request_context
+
+    if not has_request_context():
+        return {}
+    return g.setdefault("eic_family_reads", {})
 
 
 def plans_of(children) -> dict:
@@ -176,10 +190,15 @@ def latest_referrals(children) -> dict:
     ids = [c.id for c in children]
     if not ids:
         return {}
-    latest = {}
-    for referral in db.session.scalars(select(Referral).where(Referral.child_id.in_(ids)).order_by(Referral.id)):
-        latest[referral.child_id] = referral
-    return latest
+    cache = _request_cache()
+    key = ("latest", tuple(ids))
+    if key not in cache:
+        latest = {}
+        for referral in db.session.scalars(select(Referral).where(Referral.child_id.in_(ids))
+                                           .order_by(Referral.id)):
+            latest[referral.child_id] = referral
+        cache[key] = latest
+    return cache[key]
 
 
 def own_referral(user: User, referral_id) -> "object":

@@ -20,10 +20,9 @@ SHOWN_DAYS = 45
 SHOWN_NOTES = 3
 
 
-def plans_to_practise(children, *, today=None) -> dict:
+def plans_to_practise(children) -> dict:
     """{child id: [(session, [its ticks, newest first]), ...]}: the child's last ``SHOWN_NOTES`` notes with a plan
     for the family, of the last ``SHOWN_DAYS`` days, newest first."""
-    today = today or almaty_today()
     result = {c.id: [] for c in children}
     if not children:
         return result

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from eic.audit import services as audit
 from eic.core.auth import role_required
-from eic.core.errors import Conflict, NotFound
+from eic.core.errors import NotFound
 from eic.core.forms import run_and_commit
 from eic.core.roles import Role
 from eic.core.timeutil import almaty_today
@@ -110,15 +110,9 @@ def group_request(request_id, answer):
 
     if answer not in ("accept", "decline"):
         abort(404)
-    from eic.therapy.services import BookingClash
-
-    def decide():
-        try:
-            groups.decide(request_id, accept=answer == "accept", actor=current_user)
-        except BookingClash as exc:
-            raise Conflict(exc.message) from None
-
-    _or_404(lambda: run_and_commit(decide, _("The family is in the group.") if answer == "accept"
+    # A full group or a clash (BookingClash is a Conflict) is flashed by run_and_commit, and nothing changes.
+    _or_404(lambda: run_and_commit(lambda: groups.decide(request_id, accept=answer == "accept", actor=current_user),
+                                   _("The family is in the group.") if answer == "accept"
                                    else _("The request is declined."), reraise=(NotFound,)))
     return redirect(url_for("family.center"))
 
